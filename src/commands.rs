@@ -1,0 +1,170 @@
+//! The commands behind the binary: each takes parsed arguments and returns a typed result.
+
+use crate::output::{self, StagedDir};
+use crate::run::{RunOutput, simulate};
+use crate::scenario::{self, Resolved};
+use std::path::{Path, PathBuf};
+
+/// A command's failure, with the exit code it maps to.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// Bad input: exit code 2, nothing written.
+    #[error(transparent)]
+    Scenario(#[from] scenario::ScenarioError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+    #[error("{0}")]
+    Input(String),
+    /// A run failed: exit code 1.
+    #[error("run with seed {seed} failed: {message}")]
+    Run { seed: u64, message: String },
+}
+
+impl CommandError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CommandError::Run { .. } => 1,
+            CommandError::Output(output::OutputError::Io { .. }) => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// Options of `revsim run`.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub scenario: PathBuf,
+    pub seed: u64,
+    pub scale: u32,
+    pub out: Option<PathBuf>,
+    pub force: bool,
+    pub command_line: String,
+}
+
+/// What `revsim run` did.
+pub struct RunReport {
+    pub dir: PathBuf,
+    pub output: RunOutput,
+    pub resolved: Resolved,
+    pub wall_seconds: f64,
+}
+
+/// The manifest of a run or ensemble folder.
+pub fn manifest(resolved: &Resolved, command_line: &str, extra: serde_json::Value, started: &str, wall: f64) -> String {
+    let files: Vec<serde_json::Value> = resolved
+        .files
+        .iter()
+        .map(|f| serde_json::json!({"path": f.display().to_string(), "sha256": output::sha256_file(f)}))
+        .collect();
+    let mut m = serde_json::json!({
+        "scenario": resolved.scenario.name,
+        "title": resolved.scenario.title,
+        "version": env!("CARGO_PKG_VERSION"),
+        "build": output::build_info(),
+        "command_line": command_line,
+        "input_files": files,
+        "start_date": resolved.start().to_string(),
+        "end_date": resolved.end().to_string(),
+        "started": started,
+        "finished": output::now_utc(),
+        "wall_seconds": wall,
+    });
+    if let (Some(map), serde_json::Value::Object(more)) = (m.as_object_mut(), extra) {
+        map.extend(more);
+    }
+    serde_json::to_string_pretty(&m).unwrap_or_default() + "\n"
+}
+
+/// The default output folder for a scenario: `output/<name>`.
+pub fn default_out(resolved: &Resolved) -> PathBuf {
+    Path::new("output").join(&resolved.scenario.name)
+}
+
+/// `revsim run`: one seeded run, written to a run folder.
+pub fn run(opts: &RunOptions) -> Result<RunReport, CommandError> {
+    let resolved = scenario::load(&opts.scenario)?;
+    let dir = opts.out.clone().unwrap_or_else(|| default_out(&resolved));
+    output::check_out_dir(&dir, opts.force)?;
+    if opts.scale == 0 {
+        return Err(CommandError::Input("--scale must be at least 1 person per agent".into()));
+    }
+    let started = output::now_utc();
+    let clock = std::time::Instant::now();
+    let out = simulate(&resolved, opts.seed, opts.scale)
+        .map_err(|message| CommandError::Run { seed: opts.seed, message })?;
+    let wall = clock.elapsed().as_secs_f64();
+    let staged = StagedDir::new(&dir)?;
+    output::write_atomic(&staged.path("timeseries.csv"), output::timeseries_csv(&out, None, true).as_bytes())?;
+    output::write_atomic(&staged.path("events.csv"), output::events_csv(&out.events, None, true).as_bytes())?;
+    output::write_atomic(&staged.path("scenario.resolved.ron"), resolved.to_ron().as_bytes())?;
+    let extra = serde_json::json!({
+        "seed": opts.seed,
+        "scale": opts.scale,
+        "agents": out.agents,
+        "runs": 1,
+        "end_state": out.end_state.key(),
+    });
+    let text = manifest(&resolved, &opts.command_line, extra, &started, wall);
+    output::write_atomic(&staged.path("manifest.json"), text.as_bytes())?;
+    let dir = staged.commit()?;
+    Ok(RunReport { dir, output: out, resolved, wall_seconds: wall })
+}
+
+/// A short account of a run for the terminal.
+pub fn summary(report: &RunReport) -> String {
+    let out = &report.output;
+    let m = |name: &str| -> Vec<f64> {
+        let i = crate::metrics::index(name).expect("known metric");
+        out.rows.iter().map(|(_, _, v)| v[i]).collect()
+    };
+    let at = |name: &str, date: &str| -> f64 {
+        let date: crate::date::Date = date.parse().expect("valid date");
+        let i = crate::metrics::index(name).expect("known metric");
+        out.rows.iter().rev().find(|(_, d, _)| *d <= date).map_or(f64::NAN, |(_, _, v)| v[i])
+    };
+    let first = |kind: &str| {
+        out.events.iter().find(|e| e.kind == kind).map_or("never".to_string(), |e| e.date.to_string())
+    };
+    let red_peak = m("red_army").into_iter().fold(0.0, f64::max);
+    let last = |name: &str| *m(name).last().unwrap_or(&f64::NAN);
+    let procured = |from: &str, to: &str| at("grain_procured_cum_mpoods", to) - at("grain_procured_cum_mpoods", from);
+    let kronstadt = if out.events.iter().any(|e| e.kind == "kronstadt_suppressed") {
+        "suppressed"
+    } else if out.events.iter().any(|e| e.kind == "kronstadt_holds") {
+        "holds"
+    } else {
+        "no rising"
+    };
+    format!(
+        "revsim: {} (seed {}, {} agents of {} people) in {:.1} s\n\
+         end state: {}\n\
+         Red Army: {:.2} M in May 1918, {:.2} M at its peak\n\
+         Petrograd: {:.2} M at the end of 1918, {:.2} M at the end of 1920\n\
+         grain procured (M poods): 1918/19 {:.0}, 1919/20 {:.0}, 1920/21 {:.0}\n\
+         district uprisings started: {:.0} in all ({:.0} in 1918)\n\
+         Kronstadt: mutiny {}, {}; tax in kind: {}\n\
+         soviet democracy index at the end: {:.2}; party pluralism {:.2}\n\
+         files: {}/timeseries.csv, events.csv, manifest.json, scenario.resolved.ron\n",
+        report.resolved.scenario.title,
+        out.seed,
+        out.agents,
+        out.scale,
+        report.wall_seconds,
+        out.end_state.key(),
+        at("red_army", "1918-05-10") / 1e6,
+        red_peak / 1e6,
+        at("petrograd_population", "1918-12-31") / 1e6,
+        at("petrograd_population", "1920-12-31") / 1e6,
+        procured("1918-07-31", "1919-07-31"),
+        procured("1919-07-31", "1920-07-31"),
+        procured("1920-07-31", "1921-07-31"),
+        last("uprisings_cum"),
+        at("uprisings_cum", "1918-12-31") - at("uprisings_cum", "1917-12-31"),
+        first("kronstadt_mutiny"),
+        kronstadt,
+        first("tax_in_kind_adopted"),
+        last("soviet_democracy_index"),
+        last("party_pluralism"),
+        report.dir.display(),
+    )
+}

@@ -1,0 +1,619 @@
+//! Components and resources: the plain data the systems read and write.
+//!
+//! Person-agents are entities with three value-typed components ([`Person`], [`Household`],
+//! [`Mind`]); a change of role or state is a change of value, never of archetype. Everything
+//! collective (regions, districts, soviets, the government, the fronts) lives in dense
+//! vectors inside resources, indexed by region or district number.
+
+use crate::date::Date;
+use crate::scenario::{
+    Controller, ElectionPolicy, Enemy, FactoryManagement, KronstadtResponse, Legality, Party,
+    PeaceStatus, Platform, Procurement, Tolerance, WhiteLandPolicy,
+};
+use bevy_ecs::prelude::*;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+/// What a person-agent does for a living.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Peasant,
+    Worker,
+    Soldier,
+}
+
+/// What a person-agent is doing now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Quiet,
+    /// Active in protest or rebellion: peasants rise, workers strike, soldiers mutiny.
+    Active,
+    /// In a green (peasant) army.
+    Green,
+    Jailed,
+    Dead,
+    Emigrated,
+}
+
+/// Which army a soldier serves in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Army {
+    None,
+    /// The old imperial army, demobilising over the winter of 1917-18.
+    Old,
+    Red,
+    White,
+    /// The Kronstadt garrison (sailors and soldiers of the fortress).
+    Kronstadt,
+}
+
+/// Who an agent is and where.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Person {
+    /// Stable agent number: the order of spawning, and the key of the random streams.
+    pub id: u32,
+    pub role: Role,
+    /// The role the agent had before service (peasant or worker); returns to it on leaving.
+    pub origin: Role,
+    pub status: Status,
+    pub army: Army,
+    /// The district the agent lives in (soldiers: their home district).
+    pub district: u16,
+    /// The village district the agent (or a worker's family) comes from.
+    pub home: u16,
+    /// Real people this agent stands for.
+    pub weight: u32,
+    /// Front the soldier serves on (index into `War::fronts`), or `u8::MAX`.
+    pub front: u8,
+    /// Tick at which a jailed agent is released.
+    pub jailed_until: u32,
+    /// Workers: whether the family still has ties to a village (seed 004 E7).
+    pub village_ties: bool,
+    /// Workers: employed in industry (factory or mine) rather than other town work.
+    pub industrial: bool,
+}
+
+impl Person {
+    pub fn alive(&self) -> bool {
+        !matches!(self.status, Status::Dead | Status::Emigrated)
+    }
+}
+
+/// A household's farm and food (peasants; for others only `food_ratio` is used).
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct Household {
+    /// Arable land, in area units (one unit fed one rural person before the war).
+    pub land: f64,
+    /// Area sown for the coming harvest (area units).
+    pub sown: f64,
+    /// Grain the household holds openly (poods).
+    pub grain: f64,
+    /// Grain hidden from requisition (poods).
+    pub hidden: f64,
+    /// Share of the harvest the household expects the state to take (0-1), from experience.
+    pub expected_take: f64,
+    /// This agricultural year's harvest (poods).
+    pub harvest_year: f64,
+    /// What authorities took from it this agricultural year (poods).
+    pub taken_year: f64,
+    /// Food eaten / food needed last week (0-1).
+    pub food_ratio: f64,
+}
+
+/// Attitudes (MODEL.md §6.7).
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Mind {
+    /// Legitimacy L: support for the Soviet government (0-1).
+    pub support: f32,
+    /// Hardship H: losses felt, a moving average (0-1).
+    pub hardship: f32,
+    /// Grievance G = H × (1 − L).
+    pub grievance: f32,
+    /// Risk aversion R (0-1), fixed.
+    pub risk_aversion: f32,
+    /// The party the agent would vote for.
+    pub party: Party,
+}
+
+/// The clock and the run's seed.
+#[derive(Resource, Clone, Debug)]
+pub struct Clock {
+    pub tick: u32,
+    pub date: Date,
+    pub start: Date,
+    pub end: Date,
+    pub seed: u64,
+    pub scale: u32,
+}
+
+/// Identifies a mechanism's random streams.
+#[derive(Clone, Copy, Debug)]
+pub enum Stream {
+    Build = 1,
+    Agriculture = 2,
+    Procurement = 3,
+    Cities = 4,
+    War = 5,
+    Repression = 6,
+    Loyalty = 7,
+    Activation = 8,
+    Soviets = 9,
+    Demography = 10,
+    Events = 11,
+    Kronstadt = 12,
+}
+
+/// Agents per random-number block: each block of agents gets its own ChaCha stream per
+/// mechanism and tick, so the work can later be split across threads without changing a bit.
+pub const RNG_BLOCK: u32 = 4096;
+
+fn mix(mut x: u64) -> u64 {
+    // SplitMix64 finaliser: spreads (seed, tick, stream) over the key space.
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// The random stream of one mechanism, tick and block of agents.
+pub fn stream_rng(seed: u64, tick: u32, stream: Stream, block: u32) -> ChaCha8Rng {
+    let key = mix(mix(seed) ^ mix(((stream as u64) << 32) | tick as u64));
+    let mut rng = ChaCha8Rng::seed_from_u64(key);
+    rng.set_stream(block as u64);
+    rng
+}
+
+/// Hands out the stream of the block an agent belongs to, in agent order.
+pub struct BlockRng {
+    seed: u64,
+    tick: u32,
+    stream: Stream,
+    block: u32,
+    rng: ChaCha8Rng,
+}
+
+impl BlockRng {
+    pub fn new(clock: &Clock, stream: Stream) -> BlockRng {
+        BlockRng {
+            seed: clock.seed,
+            tick: clock.tick,
+            stream,
+            block: 0,
+            rng: stream_rng(clock.seed, clock.tick, stream, 0),
+        }
+    }
+
+    pub fn for_agent(&mut self, id: u32) -> &mut ChaCha8Rng {
+        let block = id / RNG_BLOCK;
+        if block != self.block {
+            self.block = block;
+            self.rng = stream_rng(self.seed, self.tick, self.stream, block);
+        }
+        &mut self.rng
+    }
+}
+
+/// The fixed geography: regions and districts.
+#[derive(Resource, Clone, Debug)]
+pub struct Geography {
+    pub regions: Vec<Region>,
+    pub districts: Vec<District>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Region {
+    pub id: String,
+    pub name: String,
+    pub urban_share: f64,
+    pub industry_share: f64,
+    pub coal_share: f64,
+    pub grain_per_rural_person: f64,
+    pub other_food_share: f64,
+    pub national_vote: f64,
+    pub makhnovist_base: bool,
+    pub rural_districts: Vec<u16>,
+    pub urban_districts: Vec<u16>,
+}
+
+/// A district (uezd scale): the neighbourhood of the rebellion mechanism.
+#[derive(Clone, Debug)]
+pub struct District {
+    pub region: u16,
+    pub urban: bool,
+    /// Index into `CITY_IDS` for Petrograd and Moscow districts.
+    pub city: Option<u8>,
+    /// The Kronstadt fortress district.
+    pub kronstadt: bool,
+}
+
+/// Cities reported on their own.
+pub const CITY_IDS: [&str; 2] = ["petrograd", "moscow"];
+
+/// Who holds each region, and this year's weather.
+#[derive(Resource, Clone, Debug)]
+pub struct Control {
+    pub controller: Vec<Controller>,
+    /// Harvest multiplier of each region for the current harvest year.
+    pub weather: Vec<f64>,
+    /// Weeks each region has been contested.
+    pub contested_weeks: Vec<u32>,
+}
+
+impl Control {
+    pub fn soviet(&self, region: u16) -> bool {
+        self.controller[region as usize] == Controller::Soviet
+    }
+}
+
+/// Per-district aggregates, recomputed each tick by the systems that own them.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Districts {
+    /// Living people (present in the district).
+    pub population: Vec<f64>,
+    /// People active in rebellion or strike, last tick.
+    pub active: Vec<f64>,
+    /// Repressive force present (Cheka and punitive troops), people.
+    pub police: Vec<f64>,
+    /// Repression felt: arrests and executions per head, decaying memory.
+    pub repression: Vec<f64>,
+    /// Share of grain taken from the district's households this week.
+    pub take_share: Vec<f64>,
+    /// Mean support for the government, last tick.
+    pub support: Vec<f64>,
+    /// Whether a district uprising is in progress, and for how long.
+    pub uprising_weeks: Vec<u32>,
+    /// Conscription drawn from the district this tick, share of population.
+    pub conscripted: Vec<f64>,
+    /// Deaths this tick per head (hunger, disease, violence).
+    pub deaths: Vec<f64>,
+}
+
+impl Districts {
+    pub fn new(n: usize) -> Districts {
+        Districts {
+            population: vec![0.0; n],
+            active: vec![0.0; n],
+            police: vec![0.0; n],
+            repression: vec![0.0; n],
+            take_share: vec![0.0; n],
+            support: vec![0.5; n],
+            uprising_weeks: vec![0; n],
+            conscripted: vec![0.0; n],
+            deaths: vec![0.0; n],
+        }
+    }
+}
+
+/// What a soviet is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SovietStatus {
+    Functioning,
+    Packed,
+    /// Replaced by an appointed revolutionary committee.
+    Dispersed,
+}
+
+#[derive(Clone, Debug)]
+pub struct Soviet {
+    /// Delegate shares by party.
+    pub shares: [f64; Party::COUNT],
+    pub status: SovietStatus,
+    /// Autonomy from the party-state (0-1).
+    pub autonomy: f64,
+    pub last_election: u32,
+}
+
+/// District soviets and the national Congress.
+#[derive(Resource, Clone, Debug)]
+pub struct Soviets {
+    pub district: Vec<Soviet>,
+    pub congress: [f64; Party::COUNT],
+    pub congresses_held: u32,
+}
+
+/// The current value of every policy of the governing coalition (MODEL.md §5).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policies {
+    pub peace: PeaceStatus,
+    pub procurement: Procurement,
+    pub bag_trade: Tolerance,
+    pub soviet_elections: ElectionPolicy,
+    pub terror: f64,
+    pub factory: FactoryManagement,
+    pub conscription: bool,
+    pub military_democracy: bool,
+    pub factions: Tolerance,
+    pub kronstadt_response: KronstadtResponse,
+    pub makhnovist_alliance: bool,
+    pub white_land: WhiteLandPolicy,
+    pub food_army: f64,
+}
+
+impl Policies {
+    /// Applies a party's platform (when it comes to lead the government).
+    pub fn apply_platform(&mut self, p: &Platform) {
+        self.peace = p.peace;
+        self.procurement = p.procurement;
+        self.bag_trade = p.bag_trade;
+        self.soviet_elections = p.soviet_elections;
+        self.terror = p.terror;
+        self.factory = p.factory;
+        self.military_democracy = p.military_democracy;
+        self.factions = p.factions;
+        self.kronstadt_response = p.kronstadt_response;
+        self.makhnovist_alliance = p.makhnovist_alliance;
+    }
+}
+
+/// The government and the party-state.
+#[derive(Resource, Clone, Debug)]
+pub struct Government {
+    /// Parties in government, senior partner first.
+    pub coalition: Vec<Party>,
+    pub policy: Policies,
+    pub legality: [Legality; Party::COUNT],
+    pub platforms: Vec<(Party, Platform)>,
+    pub party_members: f64,
+    pub cheka: f64,
+    pub centralization: f64,
+    pub worker_control: f64,
+    pub legion_stranded: bool,
+    pub demobilise_weekly: f64,
+    /// The Constituent Assembly's vote shares, once elected.
+    pub assembly: Option<[f64; Party::COUNT]>,
+}
+
+impl Government {
+    pub fn leader(&self) -> Option<Party> {
+        self.coalition.first().copied()
+    }
+
+    pub fn governs(&self, party: Party) -> bool {
+        self.coalition.contains(&party)
+    }
+
+    pub fn platform(&self, party: Party) -> Option<&Platform> {
+        self.platforms.iter().find(|(p, _)| *p == party).map(|(_, pl)| pl)
+    }
+}
+
+/// One front of the war.
+#[derive(Clone, Debug)]
+pub struct Front {
+    pub id: String,
+    pub enemy: Enemy,
+    pub regions: Vec<u16>,
+    pub active: bool,
+    /// Regions the enemy holds, counted from the start of `regions` (fractional: the front
+    /// line inside a region).
+    pub position: f64,
+    /// Foreign troops on the enemy side (Czech Legion, Allied landings, German or Polish
+    /// armies), people.
+    pub external: f64,
+    /// White soldiers serving on this front (agents), people, counted each tick.
+    pub white_soldiers: f64,
+    /// Red soldiers on this front, people, counted each tick.
+    pub red_soldiers: f64,
+    /// Red combat power last tick and enemy combat power last tick.
+    pub red_power: f64,
+    pub enemy_power: f64,
+    /// Weeks in a row the enemy has been losing ground (for morale).
+    pub momentum: f64,
+}
+
+/// The war: fronts and the state of the armies.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct War {
+    pub fronts: Vec<Front>,
+    /// Makhnovist partisans (people).
+    pub makhnovists: f64,
+    /// Red losses this tick per Red soldier on each front (a death rate applied to agents).
+    pub red_loss_rate: Vec<f64>,
+    /// White losses this tick per White soldier on each front.
+    pub white_loss_rate: Vec<f64>,
+    /// Combat deaths among foreign troops (not part of the simulated population).
+    pub foreign_deaths: f64,
+    /// Whether a White army is within reach of each region (the White threat rallies).
+    pub white_threat: Vec<f64>,
+    /// Defeats this tick per front (ground lost by the Reds), for desertion.
+    pub red_defeat: Vec<f64>,
+}
+
+/// Food and the urban economy.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Economy {
+    /// Grain held by the Soviet state (poods).
+    pub state_stock: f64,
+    /// Grain delivered to Soviet cities this week by the state and by bag traders (poods).
+    pub state_to_cities: f64,
+    pub bag_to_cities: f64,
+    /// Bag-trade grain bought this week, waiting to reach the cities (poods).
+    pub bag_in_transit: f64,
+    /// Food need of Soviet cities this week (poods).
+    pub urban_need: f64,
+    /// Grain reaching the Red Army / its ration, this week.
+    pub army_food: f64,
+    /// Food reaching Soviet cities / their need, this week.
+    pub urban_food_ratio: f64,
+    /// Food ratio of the towns of each region this week.
+    pub city_food: Vec<f64>,
+    pub industrial_output: f64,
+    pub fuel: f64,
+    /// Manufactured goods available to peasants, index 1913 = 1.
+    pub goods: f64,
+    /// Grain harvested in the last harvest (poods) and the area sown at the last sowing.
+    pub last_harvest: f64,
+    pub last_sown: f64,
+    pub base_sown: f64,
+    /// Industrial workers at the start (people), the denominator of the output index.
+    pub base_industrial: f64,
+    /// A pre-war harvest (poods) and the population at the start, for the GDP index.
+    pub base_harvest: f64,
+    pub base_population: f64,
+}
+
+/// The Kronstadt fortress and its garrison.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum KronstadtState {
+    Loyal,
+    Mutiny { since: u32 },
+    Suppressed,
+    Holds,
+}
+
+#[derive(Resource, Clone, Debug)]
+pub struct Kronstadt {
+    pub state: KronstadtState,
+    /// Grievance the garrison took from repression of Petrograd strikes (0-1).
+    pub petrograd_signal: f64,
+    pub holds_weeks: u32,
+}
+
+/// Causes of death.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    Hunger = 0,
+    Disease = 1,
+    Combat = 2,
+    Execution = 3,
+}
+
+/// Every person accounted for, per region (by the agent's home region).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PeopleLedger {
+    pub start: u64,
+    pub births: u64,
+    pub deaths: [u64; 4],
+    pub emigrated: u64,
+    pub moved_in: u64,
+    pub moved_out: u64,
+}
+
+impl PeopleLedger {
+    /// Start + births − deaths − emigration + net migration.
+    pub fn expected(&self) -> i64 {
+        self.start as i64 + self.births as i64 - self.deaths.iter().sum::<u64>() as i64
+            - self.emigrated as i64
+            + self.moved_in as i64
+            - self.moved_out as i64
+    }
+}
+
+/// Every pood of grain accounted for (whole territory, households).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GrainLedger {
+    pub start_stock: f64,
+    pub harvested: f64,
+    pub eaten: f64,
+    pub seed: f64,
+    pub fodder: f64,
+    pub procured_soviet: f64,
+    pub procured_other: f64,
+    pub traded: f64,
+    pub spoiled: f64,
+}
+
+impl GrainLedger {
+    /// What should remain in households (stored + hidden).
+    pub fn expected_stock(&self) -> f64 {
+        self.start_stock + self.harvested
+            - self.eaten
+            - self.seed
+            - self.fodder
+            - self.procured_soviet
+            - self.procured_other
+            - self.traded
+            - self.spoiled
+    }
+}
+
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Ledger {
+    pub people: Vec<PeopleLedger>,
+    pub grain: GrainLedger,
+    /// Cumulative counters for metrics (people).
+    pub arrests: f64,
+    pub executions: f64,
+    pub deserters: f64,
+    pub uprisings: u32,
+    pub grain_procured_soviet: f64,
+}
+
+impl Ledger {
+    pub fn death(&mut self, region: u16, cause: Cause, people: u32) {
+        self.people[region as usize].deaths[cause as usize] += people as u64;
+    }
+
+    pub fn deaths_by(&self, cause: Cause) -> u64 {
+        self.people.iter().map(|l| l.deaths[cause as usize]).sum()
+    }
+}
+
+/// One row of `events.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoggedEvent {
+    pub tick: u32,
+    pub date: Date,
+    pub kind: String,
+    pub region: String,
+    pub district: String,
+    pub value: f64,
+    pub detail: String,
+}
+
+/// The events log.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct EventLog {
+    pub rows: Vec<LoggedEvent>,
+}
+
+impl EventLog {
+    pub fn push(&mut self, clock: &Clock, kind: &str, region: &str, value: f64, detail: &str) {
+        self.rows.push(LoggedEvent {
+            tick: clock.tick,
+            date: clock.date,
+            kind: kind.to_string(),
+            region: region.to_string(),
+            district: String::new(),
+            value,
+            detail: detail.to_string(),
+        });
+    }
+
+    pub fn happened(&self, kind: &str) -> bool {
+        self.rows.iter().any(|r| r.kind == kind)
+    }
+}
+
+/// Unrest and voting tallies per region and district, recomputed each tick.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Unrest {
+    /// A regional rising in progress, per region.
+    pub rising: Vec<bool>,
+    /// A strike wave in progress, per region.
+    pub strike_wave: Vec<bool>,
+    /// Share of each region's workers on strike.
+    pub strike_share: Vec<f64>,
+    /// Mean food shortfall of each region's people last tick (0-1).
+    pub hunger: Vec<f64>,
+    /// Famine declared, per region.
+    pub famine: Vec<bool>,
+    /// Vote tallies per district (franchise-weighted people per party).
+    pub votes: Vec<[f64; Party::COUNT]>,
+    /// Strikers arrested in the region this tick (people).
+    pub strikers_arrested: Vec<f64>,
+}
+
+impl Unrest {
+    pub fn new(regions: usize, districts: usize) -> Unrest {
+        Unrest {
+            rising: vec![false; regions],
+            strike_wave: vec![false; regions],
+            strike_share: vec![0.0; regions],
+            hunger: vec![0.0; regions],
+            famine: vec![false; regions],
+            votes: vec![[0.0; Party::COUNT]; districts],
+            strikers_arrested: vec![0.0; regions],
+        }
+    }
+}

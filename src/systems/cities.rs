@@ -1,0 +1,143 @@
+//! Mechanism 4: cities and industry — rations, the bag trade's arrivals, flight to the
+//! villages, and industrial output with fuel, food and management.
+//!
+//! Sources: seed 004 E7 (L2635-2640: workers fled to the villages to feed themselves, those
+//! with village ties first; L2122-2128: the cities depopulated); MODEL.md §6.4 (Petrograd from
+//! 2.4 M to ≈ 0.72 M by 1920; coal lost with the Donbas); seed 004 D6-D8 on management.
+
+use crate::metrics::Metrics;
+use crate::model::*;
+use crate::scenario::{FactoryManagement, PeaceStatus};
+use crate::systems::Coefficients;
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+
+/// Weekly chance that a worker family leaves for its village.
+pub fn flight_chance(params: &crate::scenario::Params, food_ratio: f64, village_ties: bool) -> f64 {
+    let c = &params.cities;
+    let rate = if village_ties { c.flight_with_ties } else { c.flight_without_ties };
+    rate * (1.0 - food_ratio).max(0.0) * params.mechanisms.urban_flight
+}
+
+/// Industrial output index from the workforce, fuel, food and management.
+pub fn output_index(params: &crate::scenario::Params, workforce: f64, fuel: f64, food: f64, mode: FactoryManagement) -> f64 {
+    let c = &params.cities;
+    let productivity = c.productivity[mode as usize];
+    workforce * fuel.clamp(0.0, 1.0).powf(c.fuel_elasticity) * food.clamp(0.0, 1.0).powf(c.food_elasticity) * productivity
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn cities(
+    clock: Res<Clock>,
+    params: Res<Coefficients>,
+    geography: Res<Geography>,
+    control: Res<Control>,
+    government: Res<Government>,
+    metrics: Res<Metrics>,
+    war: Res<War>,
+    mut economy: ResMut<Economy>,
+    mut ledger: ResMut<Ledger>,
+    mut agents: Query<(&mut Person, &mut Household)>,
+) {
+    let c = &params.cities;
+    let norm = params.agriculture.consumption_norm / 52.0;
+    // Need of Soviet towns, from last tick's population.
+    let mut need_by_region = vec![0.0; geography.regions.len()];
+    let mut workforce = 0.0;
+    for (person, _) in agents.iter() {
+        if person.role == Role::Worker && person.alive() && person.status != Status::Jailed {
+            let r = geography.districts[person.district as usize].region as usize;
+            if control.soviet(r as u16) {
+                need_by_region[r] += person.weight as f64 * norm * (1.0 - geography.regions[r].other_food_share);
+                if person.industrial && person.status == Status::Quiet {
+                    workforce += person.weight as f64;
+                }
+            }
+        }
+    }
+    let urban_need: f64 = need_by_region.iter().sum();
+    // The army eats first from the state's stock; the towns get what the state releases after.
+    let army_need = metrics.get("red_army") * c.army_ration / 52.0;
+    let release = (economy.state_stock * c.release_rate).min(economy.state_stock);
+    let to_army = release.min(army_need);
+    let to_cities = (release - to_army).min(urban_need);
+    economy.state_stock -= to_army + to_cities;
+    let bag = economy.bag_in_transit * params.procurement.bag_arrival;
+    economy.bag_in_transit -= bag;
+    economy.state_to_cities = to_cities;
+    economy.bag_to_cities = bag;
+    economy.urban_need = urban_need;
+    economy.urban_food_ratio = if urban_need > 0.0 { (to_cities + bag) / urban_need } else { 1.0 };
+    economy.army_food = if army_need > 0.0 { to_army / army_need } else { 1.0 };
+    for r in 0..geography.regions.len() {
+        economy.city_food[r] = if control.soviet(r as u16) {
+            economy.urban_food_ratio.min(1.0)
+        } else {
+            c.market_food_ratio
+        };
+    }
+    // Households in town eat what reaches them; hungry families leave for their villages.
+    let mut rng = BlockRng::new(&clock, Stream::Cities);
+    for (mut person, mut household) in agents.iter_mut() {
+        if person.role != Role::Worker || !person.alive() || person.status == Status::Jailed {
+            continue;
+        }
+        let r = geography.districts[person.district as usize].region as usize;
+        household.food_ratio = economy.city_food[r];
+        let chance = flight_chance(&params, household.food_ratio, person.village_ties);
+        if rng.for_agent(person.id).random::<f64>() < chance {
+            let from = r;
+            let to = geography.districts[person.home as usize].region as usize;
+            person.role = Role::Peasant;
+            person.origin = Role::Peasant;
+            person.district = person.home;
+            person.industrial = false;
+            person.status = Status::Quiet;
+            household.land = person.weight as f64;
+            if from != to {
+                ledger.people[from].moved_out += person.weight as u64;
+                ledger.people[to].moved_in += person.weight as u64;
+            }
+        }
+    }
+    // Industry: coal from the regions the Soviets hold, food, and management.
+    let coal: f64 = geography
+        .regions
+        .iter()
+        .enumerate()
+        .filter(|(r, _)| control.soviet(*r as u16))
+        .map(|(_, region)| region.coal_share)
+        .sum();
+    economy.fuel = (coal + c.other_fuel).min(1.0);
+    let at_war = war.fronts.iter().any(|f| f.active) || government.policy.peace == PeaceStatus::AtWar;
+    economy.industrial_output = output_index(
+        &params,
+        workforce / economy.base_industrial.max(1.0),
+        economy.fuel,
+        economy.urban_food_ratio,
+        government.policy.factory,
+    );
+    economy.goods = economy.industrial_output * if at_war { 1.0 - c.army_share_of_output } else { 1.0 };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hunger_and_village_ties_drive_flight() {
+        let params = crate::testing::params();
+        assert_eq!(flight_chance(&params, 1.0, true), 0.0);
+        assert!(flight_chance(&params, 0.4, true) > flight_chance(&params, 0.8, true));
+        assert!(flight_chance(&params, 0.4, true) > flight_chance(&params, 0.4, false));
+    }
+
+    #[test]
+    fn output_falls_without_fuel_or_food() {
+        let params = crate::testing::params();
+        let full = output_index(&params, 1.0, 1.0, 1.0, FactoryManagement::OneManManagement);
+        assert!(output_index(&params, 1.0, 0.3, 1.0, FactoryManagement::OneManManagement) < full);
+        assert!(output_index(&params, 1.0, 1.0, 0.5, FactoryManagement::OneManManagement) < full);
+        assert!(output_index(&params, 0.5, 1.0, 1.0, FactoryManagement::OneManManagement) < full);
+    }
+}
