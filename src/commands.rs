@@ -90,8 +90,8 @@ pub fn run(opts: &RunOptions) -> Result<RunReport, CommandError> {
     }
     let started = output::now_utc();
     let clock = std::time::Instant::now();
-    let out = simulate(&resolved, opts.seed, opts.scale)
-        .map_err(|message| CommandError::Run { seed: opts.seed, message })?;
+    let out =
+        simulate(&resolved, opts.seed, opts.scale).map_err(|message| CommandError::Run { seed: opts.seed, message })?;
     let wall = clock.elapsed().as_secs_f64();
     let staged = StagedDir::new(&dir)?;
     output::write_atomic(&staged.path("timeseries.csv"), output::timeseries_csv(&out, None, true).as_bytes())?;
@@ -122,9 +122,8 @@ pub fn summary(report: &RunReport) -> String {
         let i = crate::metrics::index(name).expect("known metric");
         out.rows.iter().rev().find(|(_, d, _)| *d <= date).map_or(f64::NAN, |(_, _, v)| v[i])
     };
-    let first = |kind: &str| {
-        out.events.iter().find(|e| e.kind == kind).map_or("never".to_string(), |e| e.date.to_string())
-    };
+    let first =
+        |kind: &str| out.events.iter().find(|e| e.kind == kind).map_or("never".to_string(), |e| e.date.to_string());
     let red_peak = m("red_army").into_iter().fold(0.0, f64::max);
     let last = |name: &str| *m(name).last().unwrap_or(&f64::NAN);
     let procured = |from: &str, to: &str| at("grain_procured_cum_mpoods", to) - at("grain_procured_cum_mpoods", from);

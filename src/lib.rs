@@ -1,3 +1,4 @@
+#![allow(clippy::needless_range_loop)] // per-district state lives in parallel dense vectors
 //! revsim: an agent-based simulation of the Russian Revolution and Civil War (1917-1922).
 //!
 //! Data flow: scenario file → [`scenario::load`] (resolved scenario) → [`world::build`]

@@ -7,8 +7,8 @@
 
 use crate::date::Date;
 use crate::scenario::{
-    Controller, ElectionPolicy, Enemy, FactoryManagement, KronstadtResponse, Legality, Party,
-    PeaceStatus, Platform, Procurement, Tolerance, WhiteLandPolicy,
+    Controller, ElectionPolicy, Enemy, FactoryManagement, KronstadtResponse, Legality, Party, PeaceStatus, Platform,
+    Procurement, Tolerance, WhiteLandPolicy,
 };
 use bevy_ecs::prelude::*;
 use rand::SeedableRng;
@@ -111,6 +111,9 @@ pub struct Mind {
     pub grievance: f32,
     /// Risk aversion R (0-1), fixed.
     pub risk_aversion: f32,
+    /// How hard the same losses hit this household (0-2, mean 1), fixed: Epstein's
+    /// heterogeneous perceived hardship, so that a district does not rise as one.
+    pub exposure: f32,
     /// The party the agent would vote for.
     pub party: Party,
 }
@@ -492,8 +495,7 @@ pub struct PeopleLedger {
 impl PeopleLedger {
     /// Start + births − deaths − emigration + net migration.
     pub fn expected(&self) -> i64 {
-        self.start as i64 + self.births as i64 - self.deaths.iter().sum::<u64>() as i64
-            - self.emigrated as i64
+        self.start as i64 + self.births as i64 - self.deaths.iter().sum::<u64>() as i64 - self.emigrated as i64
             + self.moved_in as i64
             - self.moved_out as i64
     }

@@ -68,14 +68,11 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
         let n = ((r.population / total_pop * pop.districts as f64).round() as usize).max(2);
         let n_urban = ((n as f64 * r.urban_share).round() as usize).clamp(1, n - 1);
         let urban_pop = r.population * r.urban_share;
-        let n_city = r.city.as_ref().map_or(0, |c| {
-            ((c.population / urban_pop * n_urban as f64).round() as usize).clamp(1, n_urban)
-        });
-        let city_index = r
+        let n_city = r
             .city
             .as_ref()
-            .and_then(|c| CITY_IDS.iter().position(|id| *id == c.id))
-            .map(|i| i as u8);
+            .map_or(0, |c| ((c.population / urban_pop * n_urban as f64).round() as usize).clamp(1, n_urban));
+        let city_index = r.city.as_ref().and_then(|c| CITY_IDS.iter().position(|id| *id == c.id)).map(|i| i as u8);
         let mut region = Region {
             id: r.id.clone(),
             name: r.name.clone(),
@@ -110,12 +107,8 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
     let geography = Geography { regions, districts };
 
     // People: every district's civilians, the old army, the Red Guards, the garrison.
-    let mut spawner = Spawner {
-        world: &mut world,
-        next_id: 0,
-        rng: stream_rng(seed, 0, Stream::Build, 0),
-        batch: Vec::new(),
-    };
+    let mut spawner =
+        Spawner { world: &mut world, next_id: 0, rng: stream_rng(seed, 0, Stream::Build, 0), batch: Vec::new() };
     let mut ledger = Ledger { people: vec![PeopleLedger::default(); s.regions.len()], ..Default::default() };
     let army_share = pop.old_army / total_pop;
     let guards_share = pop.red_guards / total_pop;
@@ -126,6 +119,7 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
         Role::Soldier => pop.soldier_parties,
     };
     let mut grain_start = 0.0;
+    let rural_all: Vec<u16> = geography.regions.iter().flat_map(|r| r.rural_districts.iter().copied()).collect();
     for (ri, r) in s.regions.iter().enumerate() {
         let region = &geography.regions[ri];
         let urban_pop = r.population * r.urban_share;
@@ -206,6 +200,7 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
                     let village_ties = rng.random::<f64>() < pop.village_ties_share;
                     let industrial = role == Role::Worker && rng.random::<f64>() < industrial_share;
                     let risk_aversion = rng.random::<f64>() as f32;
+                    let exposure = 2.0 * rng.random::<f64>() as f32;
                     let worker_home = if role == Role::Worker { home_village(rng) } else { home };
                     let mut household = Household { food_ratio: 1.0, ..Default::default() };
                     if origin == Role::Peasant {
@@ -234,7 +229,7 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
                             industrial,
                         },
                         household,
-                        Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, party },
+                        Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, exposure, party },
                     );
                 }
             }
@@ -249,8 +244,11 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
                 let mut weights: Vec<f64> = pop.soldier_parties.to_vec();
                 weights.push(0.0);
                 let party = Party::from_index(sample(rng, &weights));
-                ledger.people[ri].start += weight as u64;
                 let risk_aversion = rng.random::<f64>() as f32;
+                let exposure = 2.0 * rng.random::<f64>() as f32;
+                // The sailors came from villages all over the empire (MODEL §6, Kronstadt).
+                let sailor_home = rural_all[rng.random_range(0..rural_all.len())];
+                ledger.people[geography.districts[sailor_home as usize].region as usize].start += weight as u64;
                 spawner.push(
                     Person {
                         id: 0,
@@ -259,7 +257,7 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
                         status: Status::Quiet,
                         army: Army::Kronstadt,
                         district: fortress,
-                        home: fortress,
+                        home: sailor_home,
                         weight,
                         front: u8::MAX,
                         jailed_until: 0,
@@ -267,7 +265,7 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
                         industrial: false,
                     },
                     Household { food_ratio: 1.0, ..Default::default() },
-                    Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, party },
+                    Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, exposure, party },
                 );
             }
         }
@@ -357,23 +355,15 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
         weather: vec![1.0; s.regions.len()],
         contested_weeks: vec![0; s.regions.len()],
     };
-    let base_sown: f64 = s
-        .regions
-        .iter()
-        .map(|r| r.population * (1.0 - r.urban_share) * (1.0 - army_share))
-        .sum();
+    let base_sown: f64 = s.regions.iter().map(|r| r.population * (1.0 - r.urban_share) * (1.0 - army_share)).sum();
     let economy = Economy {
-        state_stock: 0.0,
+        state_stock: pop.state_grain_stock,
         urban_food_ratio: 1.0,
         city_food: vec![1.0; s.regions.len()],
         industrial_output: 1.0,
         fuel: 1.0,
         goods: 1.0,
-        last_harvest: s
-            .regions
-            .iter()
-            .map(|r| r.population * (1.0 - r.urban_share) * r.grain_per_rural_person)
-            .sum(),
+        last_harvest: s.regions.iter().map(|r| r.population * (1.0 - r.urban_share) * r.grain_per_rural_person).sum(),
         last_sown: base_sown,
         base_sown,
         base_industrial: pop.industrial_workers,

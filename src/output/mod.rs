@@ -41,11 +41,7 @@ pub fn fmt_num(v: f64) -> String {
 
 /// Quotes a CSV field when it needs it.
 pub fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
+    if text.contains([',', '"', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
 }
 
 /// `timeseries.csv` of a run; with `run = Some(k)`, the ensemble's long format.
@@ -168,10 +164,7 @@ pub fn sha256_file(path: &Path) -> String {
 
 /// The current time as ISO 8601 UTC.
 pub fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let days = (secs / 86_400) as i32;
     let epoch = crate::date::Date::from_ymd(1970, 1, 1).expect("valid date");
     let rest = secs % 86_400;

@@ -25,12 +25,7 @@ pub enum ScenarioError {
         source: std::io::Error,
     },
     #[error("{path}:{line}:{col}: {message}")]
-    Parse {
-        path: String,
-        line: usize,
-        col: usize,
-        message: String,
-    },
+    Parse { path: String, line: usize, col: usize, message: String },
     #[error("{path}: `extends` makes a cycle: {chain}")]
     Cycle { path: String, chain: String },
     #[error("{}", .errors.join("\n"))]
@@ -119,8 +114,7 @@ fn describe_ron_error(code: &ron::Error) -> String {
 /// Parses one file as written, without resolving its base.
 pub fn parse_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ScenarioError::Read { path: shown.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: shown.clone(), source })?;
     parse_str(&text, &shown)
 }
 
@@ -128,12 +122,13 @@ pub fn parse_file(path: &Path) -> Result<Scenario, ScenarioError> {
 pub fn parse_str(text: &str, path: &str) -> Result<Scenario, ScenarioError> {
     ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str::<Scenario>(text).map_err(|e| ScenarioError::Parse {
-        path: path.to_string(),
-        line: e.span.start.line,
-        col: e.span.start.col,
-        message: describe_ron_error(&e.code),
-    })
+        .from_str::<Scenario>(text)
+        .map_err(|e| ScenarioError::Parse {
+            path: path.to_string(),
+            line: e.span.start.line,
+            col: e.span.start.col,
+            message: describe_ron_error(&e.code),
+        })
 }
 
 /// Loads a scenario file, resolves its `extends` chain, applies the changes, and validates.
@@ -146,16 +141,11 @@ pub fn load(path: &Path) -> Result<Resolved, ScenarioError> {
         if seen.contains(&canonical) {
             let mut names: Vec<String> = chain.iter().map(|(p, _)| p.display().to_string()).collect();
             names.push(current.display().to_string());
-            return Err(ScenarioError::Cycle {
-                path: path.display().to_string(),
-                chain: names.join(" → "),
-            });
+            return Err(ScenarioError::Cycle { path: path.display().to_string(), chain: names.join(" → ") });
         }
         seen.push(canonical);
         let scenario = parse_file(&current)?;
-        let next = scenario.extends.as_ref().map(|base| {
-            current.parent().unwrap_or_else(|| Path::new(".")).join(base)
-        });
+        let next = scenario.extends.as_ref().map(|base| current.parent().unwrap_or_else(|| Path::new(".")).join(base));
         chain.push((current.clone(), scenario));
         match next {
             Some(base) => current = base,
@@ -204,9 +194,8 @@ fn event_ids(s: &Scenario) -> Vec<&str> {
 }
 
 fn unknown(what: &str, found: &str, names: &[&str]) -> String {
-    let near = did_you_mean(found, names.iter().copied())
-        .map(|n| format!(" (did you mean `{n}`?)"))
-        .unwrap_or_default();
+    let near =
+        did_you_mean(found, names.iter().copied()).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
     format!("no {what} `{found}`{near}; known: {}", names.join(", "))
 }
 
@@ -503,9 +492,7 @@ fn check_action(
         | Action::OpenFront { front, .. }
         | Action::SetExternalForces { front, .. }
         | Action::CloseFront { front, .. } => check_front(errors, what, front),
-        Action::CentralPowersCollapse { regions } => {
-            regions.iter().for_each(|h| check_region(errors, what, &h.region))
-        }
+        Action::CentralPowersCollapse { regions } => regions.iter().for_each(|h| check_region(errors, what, &h.region)),
         Action::SetControl { region, .. } => check_region(errors, what, region),
         Action::DeclareRedTerror { terror } => check_share(errors, &format!("{what}: terror"), *terror),
         Action::PartyPurge { share } | Action::PartyRecruitment { share } => {

@@ -62,6 +62,8 @@ pub struct PopulationParams {
     pub centralization: f64,
     /// Share of last harvest still in the barns on the first day (7 November).
     pub initial_grain_share: f64,
+    /// Grain in the state's hands on the first day (poods).
+    pub state_grain_stock: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -134,6 +136,9 @@ pub struct CitiesParams {
     pub army_ration: f64,
     /// Share of the state's grain stock released to cities and army each week.
     pub release_rate: f64,
+    /// Share of the state's grain stock lost each week in depots and on the collapsing
+    /// railways.
+    pub state_losses: f64,
     /// Food ratio in towns outside Soviet control (market supply).
     pub market_food_ratio: f64,
     /// Weekly chance that a hungry worker family leaves for the village, per unit of
@@ -192,6 +197,8 @@ pub struct WarParams {
     /// the landlords (seed 004 G10-G11).
     pub white_conscription: f64,
     pub land_restoration_penalty: f64,
+    /// White forces at which White recruitment stops (people: what they could arm and feed).
+    pub white_army_ceiling: f64,
     pub white_desertion: f64,
     /// Weeks a contested region waits before the Reds take it over unopposed.
     pub contested_takeover: f64,
@@ -207,7 +214,8 @@ pub struct WarParams {
     pub supply_food: f64,
     /// White emigration when a front collapses: share of White soldiers who leave.
     pub white_emigration: f64,
-    /// Enemy strength (people) below which a front collapses and closes.
+    /// A front whose enemy holds no region collapses when the enemy's power falls below
+    /// this share of the Reds' power on it.
     pub front_collapse: f64,
 }
 
@@ -253,6 +261,9 @@ pub struct LoyaltyParams {
     pub hardship_effect: f64,
     /// Rally to the Reds while Whites are near (peasants fear the landlords' return).
     pub white_threat_rally: f64,
+    /// Rally of soldiers and sailors while any White army is in the field (the "White
+    /// boogeyman", seed 004 I9 L2891-2897); its loss after 1920 weighs on the garrisons.
+    pub war_rally: f64,
     /// Fall in support where the soviet was dispersed.
     pub dispersal_effect: f64,
     /// Workers' support by management: committees, councils, one-man management.
@@ -351,6 +362,9 @@ pub struct KronstadtParams {
     pub petrograd_signal: f64,
     /// Weekly decay of that signal.
     pub signal_decay: f64,
+    /// Weight of requisition in the sailors' home villages in their hardship (news from
+    /// home, seed 004 I4).
+    pub village_news: f64,
     /// Share of the garrison active that makes a mutiny.
     pub mutiny_share: f64,
     /// Commissars and loyal troops inside the fortress (people).
@@ -406,9 +420,7 @@ impl Params {
         for part in name.split('.') {
             node = match node {
                 serde_json::Value::Object(map) => map.get_mut(part),
-                serde_json::Value::Array(items) => {
-                    part.parse::<usize>().ok().and_then(move |i| items.get_mut(i))
-                }
+                serde_json::Value::Array(items) => part.parse::<usize>().ok().and_then(move |i| items.get_mut(i)),
                 _ => None,
             }
             .ok_or_else(|| format!("no parameter named `{name}`"))?;
@@ -417,8 +429,7 @@ impl Params {
             return Err(format!("`{name}` is a group of parameters, not one number"));
         }
         *node = serde_json::json!(value);
-        *self = serde_json::from_value(tree)
-            .map_err(|e| format!("`{name}` cannot take the value {value}: {e}"))?;
+        *self = serde_json::from_value(tree).map_err(|e| format!("`{name}` cannot take the value {value}: {e}"))?;
         Ok(())
     }
 }

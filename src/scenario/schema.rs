@@ -25,15 +25,8 @@ pub enum Party {
 }
 
 impl Party {
-    pub const ALL: [Party; 7] = [
-        Party::Bolshevik,
-        Party::LeftSr,
-        Party::Sr,
-        Party::Menshevik,
-        Party::Anarchist,
-        Party::Kadet,
-        Party::Other,
-    ];
+    pub const ALL: [Party; 7] =
+        [Party::Bolshevik, Party::LeftSr, Party::Sr, Party::Menshevik, Party::Anarchist, Party::Kadet, Party::Other];
     pub const COUNT: usize = 7;
 
     pub fn index(self) -> usize {
@@ -261,12 +254,16 @@ pub enum Action {
     SetPolicies(Vec<Policy>),
     /// The Constituent Assembly election: one `constituent_assembly_election` row per list.
     /// `left_sr_own_lists`: whether the Left SRs run lists of their own (seed 004 L1477-1489).
-    ConstituentAssemblyElection { left_sr_own_lists: bool },
+    ConstituentAssemblyElection {
+        left_sr_own_lists: bool,
+    },
     DissolveConstituentAssembly,
     /// The Assembly is convened as the government: its majority forms the coalition.
     ConveneConstituentAssembly,
     /// An All-Russian Congress of Soviets convenes.
-    CongressOfSoviets { number: u32 },
+    CongressOfSoviets {
+        number: u32,
+    },
     JoinGovernment(Party),
     LeaveGovernment(Party),
     /// A party rises against the government and is banned (the Left SRs in July 1918).
@@ -282,26 +279,54 @@ pub enum Action {
         strands_legion: bool,
     },
     /// The Czechoslovak Legion revolts if the treaty stranded it, opening the eastern front.
-    LegionRevolt { front: String, strength: f64, position: f64 },
+    LegionRevolt {
+        front: String,
+        strength: f64,
+        position: f64,
+    },
     /// A front opens (or is reinforced) with foreign or organised forces.
-    OpenFront { front: String, external: f64, white_soldiers: f64, position: f64 },
+    OpenFront {
+        front: String,
+        external: f64,
+        white_soldiers: f64,
+        position: f64,
+    },
     /// Foreign troops on a front change (landings, withdrawals, evacuations).
-    SetExternalForces { front: String, external: f64 },
+    SetExternalForces {
+        front: String,
+        external: f64,
+    },
     /// A front closes by treaty or armistice; the regions the enemy holds go to `to`.
-    CloseFront { front: String, to: Controller },
+    CloseFront {
+        front: String,
+        to: Controller,
+    },
     /// Germany collapses: the Central Powers leave; their regions pass to the given holders.
-    CentralPowersCollapse { regions: Vec<RegionHandover> },
-    SetControl { region: String, controller: Controller },
+    CentralPowersCollapse {
+        regions: Vec<RegionHandover>,
+    },
+    SetControl {
+        region: String,
+        controller: Controller,
+    },
     /// The attempt on Lenin and the declaration of the Red Terror.
-    DeclareRedTerror { terror: f64 },
+    DeclareRedTerror {
+        terror: f64,
+    },
     /// The government adopts the tax in kind in place of requisition.
     AdoptTaxInKind,
     /// A purge or re-registration removes this share of party members.
-    PartyPurge { share: f64 },
+    PartyPurge {
+        share: f64,
+    },
     /// A recruitment drive ("party week") adds this share of members.
-    PartyRecruitment { share: f64 },
+    PartyRecruitment {
+        share: f64,
+    },
     /// Demobilisation of the Red Army at this weekly rate (share of soldiers).
-    Demobilise { weekly_share: f64 },
+    Demobilise {
+        weekly_share: f64,
+    },
     /// The Reds break the alliance with the Makhnovists and attack them.
     BreakMakhnovistAlliance,
 }

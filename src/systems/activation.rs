@@ -22,7 +22,13 @@ pub fn arrest_probability(params: &crate::scenario::Params, police: f64, active:
 }
 
 /// Whether an agent turns (or stays) active.
-pub fn is_active(params: &crate::scenario::Params, grievance: f64, risk_aversion: f64, arrest: f64, soldier: bool) -> bool {
+pub fn is_active(
+    params: &crate::scenario::Params,
+    grievance: f64,
+    risk_aversion: f64,
+    arrest: f64,
+    soldier: bool,
+) -> bool {
     let a = &params.activation;
     let threshold = if soldier { a.threshold * a.soldier_threshold } else { a.threshold };
     grievance - risk_aversion * arrest > threshold
@@ -78,11 +84,9 @@ pub fn activation(
                     person.status = Status::Green;
                 }
             }
-            Status::Green => {
-                if rng.random::<f64>() < a.green_return + suppression {
-                    person.status = Status::Quiet;
-                    person.district = person.home;
-                }
+            Status::Green if rng.random::<f64>() < a.green_return + suppression => {
+                person.status = Status::Quiet;
+                person.district = person.home;
             }
             _ => {}
         }

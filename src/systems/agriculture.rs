@@ -17,10 +17,7 @@ pub fn seed_per_area(params: &crate::scenario::Params, region: &Region) -> f64 {
 /// Grain a household needs for food and fodder per week (poods).
 pub fn weekly_need(params: &crate::scenario::Params, region: &Region, people: f64) -> (f64, f64) {
     let a = &params.agriculture;
-    (
-        people * a.consumption_norm * (1.0 - region.other_food_share) / 52.0,
-        people * a.fodder_per_person / 52.0,
-    )
+    (people * a.consumption_norm * (1.0 - region.other_food_share) / 52.0, people * a.fodder_per_person / 52.0)
 }
 
 /// The share of its land a household decides to sow: less when it expects its surplus to be

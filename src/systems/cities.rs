@@ -20,10 +20,19 @@ pub fn flight_chance(params: &crate::scenario::Params, food_ratio: f64, village_
 }
 
 /// Industrial output index from the workforce, fuel, food and management.
-pub fn output_index(params: &crate::scenario::Params, workforce: f64, fuel: f64, food: f64, mode: FactoryManagement) -> f64 {
+pub fn output_index(
+    params: &crate::scenario::Params,
+    workforce: f64,
+    fuel: f64,
+    food: f64,
+    mode: FactoryManagement,
+) -> f64 {
     let c = &params.cities;
     let productivity = c.productivity[mode as usize];
-    workforce * fuel.clamp(0.0, 1.0).powf(c.fuel_elasticity) * food.clamp(0.0, 1.0).powf(c.food_elasticity) * productivity
+    workforce
+        * fuel.clamp(0.0, 1.0).powf(c.fuel_elasticity)
+        * food.clamp(0.0, 1.0).powf(c.food_elasticity)
+        * productivity
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -58,11 +67,13 @@ pub fn cities(
     let urban_need: f64 = need_by_region.iter().sum();
     // The army eats first from the state's stock; the towns get what the state releases after.
     let army_need = metrics.get("red_army") * c.army_ration / 52.0;
+    economy.state_stock *= 1.0 - c.state_losses;
     let release = (economy.state_stock * c.release_rate).min(economy.state_stock);
     let to_army = release.min(army_need);
     let to_cities = (release - to_army).min(urban_need);
     economy.state_stock -= to_army + to_cities;
-    let bag = economy.bag_in_transit * params.procurement.bag_arrival;
+    // Bag traders sell what the towns will still buy after the rations.
+    let bag = (economy.bag_in_transit * params.procurement.bag_arrival).min((urban_need - to_cities).max(0.0));
     economy.bag_in_transit -= bag;
     economy.state_to_cities = to_cities;
     economy.bag_to_cities = bag;
@@ -70,11 +81,8 @@ pub fn cities(
     economy.urban_food_ratio = if urban_need > 0.0 { (to_cities + bag) / urban_need } else { 1.0 };
     economy.army_food = if army_need > 0.0 { to_army / army_need } else { 1.0 };
     for r in 0..geography.regions.len() {
-        economy.city_food[r] = if control.soviet(r as u16) {
-            economy.urban_food_ratio.min(1.0)
-        } else {
-            c.market_food_ratio
-        };
+        economy.city_food[r] =
+            if control.soviet(r as u16) { economy.urban_food_ratio.min(1.0) } else { c.market_food_ratio };
     }
     // Households in town eat what reaches them; hungry families leave for their villages.
     let mut rng = BlockRng::new(&clock, Stream::Cities);

@@ -64,7 +64,13 @@ pub fn demography(
         let starving = 1.0 - unrest.hunger[r] < d_params.famine_threshold;
         if starving && !unrest.famine[r] && control.soviet(r as u16) {
             unrest.famine[r] = true;
-            log.push(&clock, "famine_declared", &geography.regions[r].id, unrest.hunger[r], "mean food ratio below the famine threshold");
+            log.push(
+                &clock,
+                "famine_declared",
+                &geography.regions[r].id,
+                unrest.hunger[r],
+                "mean food ratio below the famine threshold",
+            );
         } else if !starving {
             unrest.famine[r] = false;
         }

@@ -10,9 +10,7 @@
 use crate::date::Date;
 use crate::metrics::Metrics;
 use crate::model::*;
-use crate::scenario::{
-    self, Action, Condition, Controller, Legality, Party, Policy, Procurement, RegionSpec,
-};
+use crate::scenario::{self, Action, Condition, Controller, Legality, Party, Policy, Procurement, RegionSpec};
 use crate::systems::Coefficients;
 use bevy_ecs::prelude::*;
 
@@ -58,10 +56,7 @@ impl Environment {
 
     /// The scheduled weather factor of a region for a harvest year (1 if none).
     pub fn weather(&self, region: u16, year: i32) -> f64 {
-        self.weather
-            .iter()
-            .find(|(r, y, _)| *r == region && *y == year)
-            .map_or(1.0, |(_, _, f)| *f)
+        self.weather.iter().find(|(r, y, _)| *r == region && *y == year).map_or(1.0, |(_, _, f)| *f)
     }
 
     /// Whether the Gulf of Finland is frozen on this date.
@@ -85,15 +80,12 @@ impl Environment {
 
 /// Advances the calendar, fires the events due this week and the rules whose triggers hold.
 pub fn events_and_rules(world: &mut World) {
-    let (date, next_date) = {
-        let clock = world.resource::<Clock>();
-        (clock.date, clock.date.add_days(crate::date::DAYS_PER_TICK))
-    };
-    let _ = date;
+    let date = world.resource::<Clock>().date;
     let mut due = Vec::new();
     {
         let mut plan = world.resource_mut::<Plan>();
-        while plan.next < plan.events.len() && plan.events[plan.next].date < next_date {
+        // Events fire on the first tick on or after their date.
+        while plan.next < plan.events.len() && plan.events[plan.next].date <= date {
             let e = plan.events[plan.next].clone();
             plan.next += 1;
             due.push((e.id, e.action, e.by));
@@ -249,11 +241,8 @@ pub fn apply_action(world: &mut World, action: &Action, id: &str) {
             let total: f64 = votes.iter().sum();
             let share = |p: Party| votes[p.index()] / total;
             let left = share(Party::LeftSr);
-            let (sr, left_sr) = if *left_sr_own_lists {
-                (share(Party::Sr), left)
-            } else {
-                (share(Party::Sr) + left, 0.0)
-            };
+            let (sr, left_sr) =
+                if *left_sr_own_lists { (share(Party::Sr), left) } else { (share(Party::Sr) + left, 0.0) };
             let other = share(Party::Other) + share(Party::Anarchist);
             let mut assembly = [0.0; Party::COUNT];
             for (party, value) in [

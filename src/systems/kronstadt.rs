@@ -41,7 +41,8 @@ pub fn kronstadt(
     let petrograd = geography.districts.iter().find(|d| d.city == Some(0)).map(|d| d.region as usize);
     if let Some(r) = petrograd {
         // A strike wave met with arrests: its size (share of workers out) is the signal.
-        let repressed = if unrest.strike_wave[r] && unrest.strikers_arrested[r] > 0.0 { unrest.strike_share[r] } else { 0.0 };
+        let repressed =
+            if unrest.strike_wave[r] && unrest.strikers_arrested[r] > 0.0 { unrest.strike_share[r] } else { 0.0 };
         fortress.petrograd_signal = fortress.petrograd_signal * (1.0 - k.signal_decay) + k.petrograd_signal * repressed;
     }
     let (mut garrison, mut active) = (0.0, 0.0);
@@ -73,7 +74,13 @@ pub fn kronstadt(
             let ice = env.ice_holds(clock.date);
             if !ice {
                 fortress.state = KronstadtState::Holds;
-                log.push(&clock, "kronstadt_holds", "", garrison, "the ice has broken up: the fortress cannot be stormed");
+                log.push(
+                    &clock,
+                    "kronstadt_holds",
+                    "",
+                    garrison,
+                    "the ice has broken up: the fortress cannot be stormed",
+                );
                 return;
             }
             let mut rng = stream_rng(clock.seed, clock.tick, Stream::Kronstadt, 0);

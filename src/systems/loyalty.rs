@@ -78,6 +78,7 @@ pub fn loyalty(
     let requisition_ended = matches!(government.policy.procurement, Procurement::TaxInKind | Procurement::FreeTrade);
     let factory = government.policy.factory as usize;
     let holds = matches!(kronstadt.state, KronstadtState::Holds);
+    let whites_in_field = war.fronts.iter().any(|f| f.active && f.enemy == crate::scenario::Enemy::White);
     let mut rng = BlockRng::new(&clock, Stream::Loyalty);
     // Each party's appeal: log of its initial share by role, the government's record, legality.
     let appeal = |role: Role| -> [f64; 6] {
@@ -107,14 +108,15 @@ pub fn loyalty(
             + l.death_weight * districts.deaths[d]
             + l.repression_weight * districts.repression[d];
         if person.army == Army::Kronstadt {
-            let home = geography.districts[person.home as usize].region as usize;
-            let _ = home;
-            pressure += kronstadt.petrograd_signal;
+            // The sailors watch their home villages and Petrograd (seed 004 I4).
+            pressure +=
+                params.kronstadt.village_news * districts.take_share[person.home as usize] + kronstadt.petrograd_signal;
         }
         if holds && (person.role == Role::Soldier || geography.districts[d].city == Some(0)) {
             pressure += params.kronstadt.spread;
         }
-        let hardship = mind.hardship as f64 + l.hardship_rate * (pressure.min(1.0) - mind.hardship as f64);
+        let pressure = (pressure * mind.exposure as f64).min(1.0);
+        let hardship = mind.hardship as f64 + l.hardship_rate * (pressure - mind.hardship as f64);
         let inputs = SupportInputs {
             base: l.base_support[role],
             hardship,
@@ -123,10 +125,14 @@ pub fn loyalty(
             factory: (person.role == Role::Worker).then_some(factory),
             requisition_ended: requisition_ended && person.role == Role::Peasant,
         };
-        let target = support_target(&params, &inputs);
+        let mut target = support_target(&params, &inputs);
+        if person.role == Role::Soldier && whites_in_field {
+            target = (target + l.war_rally * params.mechanisms.white_threat_rally).min(1.0);
+        }
         let support = mind.support as f64;
         let peer = districts.support[d];
-        let support = (support + l.support_rate * (target - support) + l.peer_weight * (peer - support)).clamp(0.0, 1.0);
+        let support =
+            (support + l.support_rate * (target - support) + l.peer_weight * (peer - support)).clamp(0.0, 1.0);
         mind.hardship = hardship as f32;
         mind.support = support as f32;
         mind.grievance = grievance(&params, hardship, support, districts.repression[d]) as f32;
@@ -173,7 +179,14 @@ mod tests {
     use super::*;
 
     fn inputs() -> SupportInputs {
-        SupportInputs { base: 0.5, hardship: 0.2, white_threat: 0.0, dispersed: false, factory: None, requisition_ended: false }
+        SupportInputs {
+            base: 0.5,
+            hardship: 0.2,
+            white_threat: 0.0,
+            dispersed: false,
+            factory: None,
+            requisition_ended: false,
+        }
     }
 
     #[test]

@@ -71,10 +71,8 @@ pub fn metrics(
         }
     }
     districts.population = population;
-    let pop_soviet: f64 = (0..n)
-        .filter(|d| control.soviet(geography.districts[*d].region))
-        .map(|d| districts.population[d])
-        .sum();
+    let pop_soviet: f64 =
+        (0..n).filter(|d| control.soviet(geography.districts[*d].region)).map(|d| districts.population[d]).sum();
     // Soviets: democracy index and pluralism over Soviet territory.
     let (mut democratic, mut weighted) = (0.0, 0.0);
     let mut delegates = [0.0; Party::COUNT];
@@ -114,8 +112,12 @@ pub fn metrics(
     m.set("industrial_output_index", economy.industrial_output);
     let agriculture_index = economy.last_harvest / economy.base_harvest.max(1.0);
     let per_head = economy.base_population / total.max(1.0);
-    m.set("gdp_index", (params.cities.agriculture_weight * agriculture_index
-        + (1.0 - params.cities.agriculture_weight) * economy.industrial_output) * per_head);
+    m.set(
+        "gdp_index",
+        (params.cities.agriculture_weight * agriculture_index
+            + (1.0 - params.cities.agriculture_weight) * economy.industrial_output)
+            * per_head,
+    );
     m.set("red_army", red);
     m.set("white_armies", white);
     m.set("deserters_cum", ledger.deserters);

@@ -39,11 +39,7 @@ pub fn whole_people(rng: &mut impl rand::RngExt, people: u32, probability: f64) 
 
 /// Whether the date's month lies in the inclusive month window (which may wrap past December).
 pub fn in_months(month: u32, window: (u32, u32)) -> bool {
-    if window.0 <= window.1 {
-        (window.0..=window.1).contains(&month)
-    } else {
-        month >= window.0 || month <= window.1
-    }
+    if window.0 <= window.1 { (window.0..=window.1).contains(&month) } else { month >= window.0 || month <= window.1 }
 }
 
 #[cfg(test)]

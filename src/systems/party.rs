@@ -11,7 +11,14 @@ use crate::systems::Coefficients;
 use bevy_ecs::prelude::*;
 
 /// Centralisation next week.
-pub fn centralization_next(params: &crate::scenario::Params, c: f64, emergency: f64, terror: f64, dispersed: f64, honoured: bool) -> f64 {
+pub fn centralization_next(
+    params: &crate::scenario::Params,
+    c: f64,
+    emergency: f64,
+    terror: f64,
+    dispersed: f64,
+    honoured: bool,
+) -> f64 {
     let p = &params.party;
     let push = p.war_centralization * params.mechanisms.war_centralization * emergency
         + p.repression_centralization * terror

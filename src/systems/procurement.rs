@@ -64,7 +64,11 @@ pub fn procurement(
     }
     let weeks_left = weeks_to_harvest(clock.date, params.agriculture.harvest);
     let campaign_weeks = {
-        let months = if p.campaign.0 <= p.campaign.1 { p.campaign.1 - p.campaign.0 + 1 } else { p.campaign.1 + 13 - p.campaign.0 };
+        let months = if p.campaign.0 <= p.campaign.1 {
+            p.campaign.1 - p.campaign.0 + 1
+        } else {
+            p.campaign.1 + 13 - p.campaign.0
+        };
         months as f64 * 52.0 / 12.0
     };
     // Food-army coverage of Soviet villages.
@@ -123,7 +127,8 @@ pub fn procurement(
                     }
                 }
                 if matches!(regime, Procurement::Razverstka | Procurement::GrainMonopoly) {
-                    let hide = hiding(&params, (household.grain - take - keep).max(0.0), mind.grievance as f64, coverage);
+                    let hide =
+                        hiding(&params, (household.grain - take - keep).max(0.0), mind.grievance as f64, coverage);
                     household.grain -= hide;
                     household.hidden += hide;
                 }

@@ -15,7 +15,11 @@ use bevy_ecs::prelude::*;
 
 /// Delegate shares from franchise-weighted votes: banned parties win no seats, harassed
 /// parties lose part of their vote.
-pub fn delegate_shares(params: &crate::scenario::Params, votes: &[f64; Party::COUNT], legality: &[Legality; Party::COUNT]) -> [f64; Party::COUNT] {
+pub fn delegate_shares(
+    params: &crate::scenario::Params,
+    votes: &[f64; Party::COUNT],
+    legality: &[Legality; Party::COUNT],
+) -> [f64; Party::COUNT] {
     let mut shares = [0.0; Party::COUNT];
     for p in Party::ALL {
         let i = p.index();
@@ -60,7 +64,7 @@ pub fn soviets(
         if !control.soviet(region) {
             continue;
         }
-        let due = clock.tick == 0 || (clock.tick + d as u32) % interval == 0;
+        let due = clock.tick == 0 || (clock.tick + d as u32).is_multiple_of(interval);
         if !due {
             continue;
         }

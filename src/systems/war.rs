@@ -16,7 +16,13 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 
 /// Weekly chance that a Red soldier deserts.
-pub fn desertion_chance(params: &crate::scenario::Params, hunger: f64, harvest: bool, support: f64, defeat: f64) -> f64 {
+pub fn desertion_chance(
+    params: &crate::scenario::Params,
+    hunger: f64,
+    harvest: bool,
+    support: f64,
+    defeat: f64,
+) -> f64 {
     let w = &params.war;
     let chance = w.desertion_base
         + w.desertion_hunger * hunger.max(0.0)
@@ -34,7 +40,13 @@ pub fn front_movement(params: &crate::scenario::Params, enemy_power: f64, red_po
 
 /// White combat power: soldiers and foreign troops, times Allied supply, less what the
 /// Makhnovists' raids on the rear cost.
-pub fn white_power(params: &crate::scenario::Params, white_soldiers: f64, external: f64, aid: f64, makhnovists: f64) -> f64 {
+pub fn white_power(
+    params: &crate::scenario::Params,
+    white_soldiers: f64,
+    external: f64,
+    aid: f64,
+    makhnovists: f64,
+) -> f64 {
     let w = &params.war;
     let raid = 1.0 + w.makhno_raid * params.mechanisms.makhnovist_raids * makhnovists / white_soldiers.max(1.0);
     (white_soldiers * w.white_combat_share + external * w.external_quality) * aid / raid
@@ -92,12 +104,15 @@ pub fn armies(
     let red_loss = war.red_loss_rate.iter().sum::<f64>();
     let hunger = 1.0 - economy.army_food.min(1.0);
     let white_front_of = |region: u16, war: &War| {
-        war.fronts
-            .iter()
-            .position(|f| f.active && f.enemy == Enemy::White && f.regions.contains(&region))
+        war.fronts.iter().position(|f| f.active && f.enemy == Enemy::White && f.regions.contains(&region))
     };
     let white_rate = w.white_conscription
-        * if government.policy.white_land == WhiteLandPolicy::RestoreToLandlords { 1.0 - w.land_restoration_penalty } else { 1.0 };
+        * (1.0 - metrics.get("white_armies") / w.white_army_ceiling).max(0.0)
+        * if government.policy.white_land == WhiteLandPolicy::RestoreToLandlords {
+            1.0 - w.land_restoration_penalty
+        } else {
+            1.0
+        };
     let mut rng = BlockRng::new(&clock, Stream::War);
     let mut makhnovists = 0.0;
     for c in districts.conscripted.iter_mut() {
@@ -159,7 +174,8 @@ pub fn armies(
                 let front_open = war.fronts.get(front).is_some_and(|f| f.active);
                 if !front_open {
                     if rng.random::<f64>() < w.white_emigration {
-                        ledger.people[geography.districts[person.home as usize].region as usize].emigrated += person.weight as u64;
+                        ledger.people[geography.districts[person.home as usize].region as usize].emigrated +=
+                            person.weight as u64;
                         person.status = Status::Emigrated;
                     } else {
                         go_home(&mut person);
@@ -170,7 +186,11 @@ pub fn armies(
             }
             (Role::Peasant | Role::Worker, _) if person.status == Status::Quiet => {
                 if control.soviet(region) {
-                    let eligible = if person.role == Role::Worker && !government.policy.conscription { w.volunteering_workers * mind.support as f64 } else { 0.0 };
+                    let eligible = if person.role == Role::Worker && !government.policy.conscription {
+                        w.volunteering_workers * mind.support as f64
+                    } else {
+                        0.0
+                    };
                     if rng.random::<f64>() < conscription + eligible {
                         person.role = Role::Soldier;
                         person.army = Army::Red;
@@ -322,7 +342,8 @@ pub fn fronts(
             }
         }
         let strength = white[i] + war.fronts[i].external;
-        if strength < w.front_collapse {
+        let beaten = new < 1.0 && enemy < w.front_collapse * red_power;
+        if strength < 1.0 || beaten {
             war.fronts[i].active = false;
             war.fronts[i].position = 0.0;
             for &r in &regions {
@@ -330,7 +351,13 @@ pub fn fronts(
                     hand_over(&clock, &geography, &mut control, &mut log, r, Controller::Soviet, &war.fronts[i].id);
                 }
             }
-            log.push(&clock, "front_closed", "", strength, &format!("{}: the enemy's front collapsed", war.fronts[i].id));
+            log.push(
+                &clock,
+                "front_closed",
+                "",
+                strength,
+                &format!("{}: the enemy's front collapsed", war.fronts[i].id),
+            );
         }
     }
     war.red_loss_rate = vec![red_deaths / red_total.max(1.0)];
@@ -340,7 +367,9 @@ pub fn fronts(
             continue;
         }
         control.contested_weeks[r] += 1;
-        let claimed = war.fronts.iter().any(|f| f.active && f.regions.contains(&(r as u16)));
+        let claimed = war.fronts.iter().any(|f| {
+            f.active && f.regions.iter().position(|x| *x as usize == r).is_some_and(|k| (k as f64) < f.position.ceil())
+        });
         if !claimed && control.contested_weeks[r] as f64 >= w.contested_takeover {
             hand_over(&clock, &geography, &mut control, &mut log, r as u16, Controller::Soviet, "contested");
         }

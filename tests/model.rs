@@ -1,0 +1,162 @@
+//! Behaviour tests of the whole model: accounting, determinism, and the branches the
+//! scenario must be able to play out (MODEL.md §6: Brest-Litovsk, Kronstadt and the thaw).
+
+use revsim::output::{events_csv, timeseries_csv};
+use revsim::run::{RunOutput, check_accounting, simulate, simulate_with};
+use revsim::scenario::{self, Change, EnvironmentChange, Resolved};
+use std::path::PathBuf;
+
+/// People per agent in these tests: coarse enough to be quick, fine enough for the shape.
+const TEST_SCALE: u32 = 5000;
+
+fn baseline() -> Resolved {
+    scenario::load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.ron")).expect("baseline loads")
+}
+
+fn with(changes: &[Change]) -> Resolved {
+    let mut resolved = baseline();
+    for c in changes {
+        scenario::apply_change(&mut resolved.scenario, c).expect("change applies");
+    }
+    resolved
+}
+
+fn first(out: &RunOutput, kind: &str) -> Option<String> {
+    out.events.iter().find(|e| e.kind == kind).map(|e| e.date.to_string())
+}
+
+#[test]
+fn every_person_and_every_pood_is_accounted_for_each_tick() {
+    let mut ticks = 0;
+    simulate_with(&baseline(), 3, TEST_SCALE, |world| {
+        ticks += 1;
+        check_accounting(world)
+    })
+    .expect("accounting holds on every tick");
+    assert!(ticks > 260, "the whole window was run ({ticks} ticks)");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_bytes_and_another_seed_does_not() {
+    let resolved = baseline();
+    let a = simulate(&resolved, 11, TEST_SCALE).unwrap();
+    let b = simulate(&resolved, 11, TEST_SCALE).unwrap();
+    let c = simulate(&resolved, 12, TEST_SCALE).unwrap();
+    assert_eq!(timeseries_csv(&a, None, true), timeseries_csv(&b, None, true));
+    assert_eq!(events_csv(&a.events, None, true), events_csv(&b.events, None, true));
+    assert_ne!(timeseries_csv(&a, None, true), timeseries_csv(&c, None, true));
+    assert_ne!(events_csv(&a.events, None, true), events_csv(&c.events, None, true));
+}
+
+#[test]
+fn every_metric_is_finite_on_every_row() {
+    let out = simulate(&baseline(), 5, TEST_SCALE).unwrap();
+    assert_eq!(out.rows[0].2.len(), revsim::metrics::METRICS.len());
+    for (_, date, values) in &out.rows {
+        assert!(values.iter().all(|v| v.is_finite()), "{date}");
+    }
+}
+
+#[test]
+fn without_the_treaty_nothing_is_ceded_and_the_left_srs_stay() {
+    let out = simulate(&with(&[Change::RemoveEvent("brest_litovsk".into())]), 2, TEST_SCALE).unwrap();
+    assert!(first(&out, "treaty_signed").is_none());
+    assert!(
+        !out.events.iter().any(|e| e.kind == "region_control_changed" && e.detail.contains("Treaty")),
+        "no region changes hands by treaty"
+    );
+    let left_sr_left =
+        out.events.iter().find(|e| e.kind == "coalition_changed" && e.detail.starts_with("left_sr leaves"));
+    assert!(left_sr_left.is_none(), "the Left SRs stay: {left_sr_left:?}");
+    assert!(first(&out, "party_rising").is_none(), "no Left SR rising");
+    assert!(first(&out, "legion_revolt").is_none(), "the Legion is not stranded, so it does not revolt");
+    // With the treaty, all three happen.
+    let base = simulate(&baseline(), 2, TEST_SCALE).unwrap();
+    assert!(base.events.iter().any(|e| e.kind == "region_control_changed" && e.detail.contains("Treaty")));
+    assert!(base.events.iter().any(|e| e.kind == "coalition_changed" && e.detail.starts_with("left_sr leaves")));
+    assert!(first(&base, "legion_revolt").is_some());
+}
+
+/// A garrison made to rise at the first active sailor, so the test is about the ice.
+fn rising_garrison(breakup: &str) -> Resolved {
+    let mut changes = vec![
+        Change::SetParameter("kronstadt.mutiny_share".into(), 0.0),
+        Change::SetParameter("kronstadt.loyal_force".into(), 0.0),
+        Change::SetParameter("kronstadt.assault_success".into(), 1.0),
+        Change::SetParameter("kronstadt.village_news".into(), 50.0),
+    ];
+    for year in 1918..=1922 {
+        let date = format!("{year}-{}", breakup);
+        changes.push(Change::SetEnvironment(EnvironmentChange {
+            gulf_of_finland_ice_breakup: Some(date.parse().unwrap()),
+        }));
+    }
+    let mut r = with(&changes);
+    // No winter freeze-up either when the ice breaks up on 1 January.
+    if breakup == "01-01" {
+        r.scenario.environment.as_mut().unwrap().gulf_of_finland_freeze_day = 400;
+    }
+    r
+}
+
+#[test]
+fn with_the_ice_gone_before_the_assault_the_assault_fails() {
+    let mut risings = 0;
+    for seed in 1..=3 {
+        let out = simulate(&rising_garrison("01-01"), seed, TEST_SCALE).unwrap();
+        if first(&out, "kronstadt_mutiny").is_some() {
+            risings += 1;
+            assert!(first(&out, "kronstadt_suppressed").is_none(), "seed {seed}: no assault can cross open water");
+            assert!(first(&out, "kronstadt_holds").is_some(), "seed {seed}: the fortress holds");
+        }
+    }
+    assert!(risings > 0, "the garrison rose in at least one seed");
+}
+
+#[test]
+fn while_the_ice_holds_a_strong_assault_takes_the_fortress() {
+    let mut risings = 0;
+    for seed in 1..=3 {
+        let out = simulate(&rising_garrison("12-30"), seed, TEST_SCALE).unwrap();
+        if first(&out, "kronstadt_mutiny").is_some() {
+            risings += 1;
+            assert!(first(&out, "kronstadt_suppressed").is_some(), "seed {seed}: stormed across the ice");
+            assert!(first(&out, "kronstadt_holds").is_none(), "seed {seed}");
+        }
+    }
+    assert!(risings > 0, "the garrison rose in at least one seed");
+}
+
+#[test]
+fn the_constituent_assembly_vote_is_logged_for_every_list() {
+    let out = simulate(&baseline(), 1, TEST_SCALE).unwrap();
+    let rows: Vec<_> = out.events.iter().filter(|e| e.kind == "constituent_assembly_election").collect();
+    let lists: Vec<&str> = rows.iter().map(|e| e.detail.as_str()).collect();
+    for list in [
+        "ca_share_sr",
+        "ca_share_bolshevik",
+        "ca_share_kadet",
+        "ca_share_menshevik",
+        "ca_share_left_sr",
+        "ca_share_other",
+    ] {
+        assert!(lists.contains(&list), "{list} missing");
+    }
+    let total: f64 = rows.iter().map(|e| e.value).sum();
+    assert!((total - 1.0).abs() < 1e-9, "shares of valid votes add up to 1 ({total})");
+    let sr = rows.iter().find(|e| e.detail == "ca_share_sr").unwrap().value;
+    let bolshevik = rows.iter().find(|e| e.detail == "ca_share_bolshevik").unwrap().value;
+    assert!(sr > bolshevik, "the SRs won the Assembly vote");
+}
+
+#[test]
+fn heavier_requisition_means_less_sowing_by_1920() {
+    let sown = |out: &RunOutput| {
+        let i = revsim::metrics::index("sown_area_index").unwrap();
+        out.rows.iter().rev().find(|(_, d, _)| d.to_string().as_str() <= "1920-07-01").unwrap().2[i]
+    };
+    let base = simulate(&baseline(), 4, TEST_SCALE).unwrap();
+    let heavy =
+        simulate(&with(&[Change::SetParameter("procurement.requisition_take".into(), 0.06)]), 4, TEST_SCALE).unwrap();
+    assert!(sown(&heavy) < sown(&base), "{} !< {}", sown(&heavy), sown(&base));
+}
