@@ -41,6 +41,79 @@ scenario.resolved.ron. An existing non-empty --out folder is an error unless --f
         #[arg(long)]
         force: bool,
     },
+    /// Run a scenario many times with derived seeds, in parallel, and summarise.
+    #[command(after_help = "Examples:\n  revsim ensemble scenarios/baseline.ron --runs 50\n  \
+revsim ensemble scenarios/no_brest_litovsk.ron --runs 500 --jobs 2 --seed 7 --out output/nb\n  \
+revsim ensemble scenarios/baseline.ron --runs 500 --resume   # finish an interrupted ensemble\n\n\
+Run k (from 0) uses seed SEED + k, so `revsim run --seed <that>` reproduces it. Files are the same \
+whatever --jobs is. Writes runs.csv, timeseries.csv, events.csv, summary.csv, manifest.json.")]
+    Ensemble {
+        scenario: PathBuf,
+        /// Number of runs.
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+        /// Master seed (run k uses seed + k).
+        #[arg(long, default_value_t = 1917)]
+        seed: u64,
+        /// Runs at once (default: the number of cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// People per agent.
+        #[arg(long, default_value_t = 1000)]
+        scale: u32,
+        /// Output folder (default: output/<scenario name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing output folder (or an interrupted one).
+        #[arg(long)]
+        force: bool,
+        /// Finish an interrupted ensemble with the same settings.
+        #[arg(long)]
+        resume: bool,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+        /// Test-only: make run K fail.
+        #[arg(long, hide = true)]
+        fail_run: Option<usize>,
+    },
+    /// Run several scenarios on the same seeds and compare them with confidence intervals.
+    #[command(
+        after_help = "Examples:\n  revsim compare scenarios/baseline.ron scenarios/kronstadt_early_thaw.ron --runs 50\n  \
+revsim compare scenarios/baseline.ron scenarios/no_brest_litovsk.ron scenarios/no_red_terror.ron --runs 200\n\n\
+The first scenario is the baseline. Writes one ensemble folder per scenario and comparison.csv: for key \
+metrics at 1918-07-01, 1919-07-01, 1920-07-01, 1921-07-01 and the end, the mean of each, the mean paired \
+difference (alternative − baseline, same seeds) and a bootstrap 95% interval; and the share of runs with \
+key events and end states."
+    )]
+    Compare {
+        #[arg(required = true, num_args = 2..)]
+        scenarios: Vec<PathBuf>,
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+        #[arg(long, default_value_t = 1917)]
+        seed: u64,
+        #[arg(long)]
+        jobs: Option<usize>,
+        #[arg(long, default_value_t = 1000)]
+        scale: u32,
+        /// Output folder (default: output/compare-<names>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// List the scenarios of a folder, one line each with their divergence.
+    #[command(after_help = "Example:\n  revsim list\n  revsim list my_scenarios/")]
+    List {
+        #[arg(default_value = "scenarios")]
+        dir: PathBuf,
+    },
+    /// Show what a scenario changes relative to its base, and its sources.
+    #[command(after_help = "Example:\n  revsim explain scenarios/kronstadt_early_thaw.ron")]
+    Explain { scenario: PathBuf },
     /// Check scenario files and exit; nothing is run or written.
     #[command(after_help = "Examples:\n  revsim validate scenarios/*.ron\n\n\
 Exit code 0 when every file is valid, 2 otherwise, with file:line:col for each error.")]

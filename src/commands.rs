@@ -167,3 +167,110 @@ pub fn summary(report: &RunReport) -> String {
         report.dir.display(),
     )
 }
+
+/// One line per scenario of a folder: name, title, divergence, and what it expects.
+pub fn list(dir: &Path) -> Result<String, CommandError> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| CommandError::Input(format!("{}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    paths.sort();
+    let mut text = String::new();
+    let mut bad = Vec::new();
+    for path in &paths {
+        match scenario::load(path) {
+            Ok(r) => {
+                let s = &r.scenario;
+                let divergence = s.divergence.map_or("(base)".to_string(), |d| d.to_string());
+                let line = if s.expected.is_empty() { s.description.clone() } else { s.expected.clone() };
+                let line: String = line.split(". ").next().unwrap_or("").chars().take(110).collect();
+                text.push_str(&format!("{:<32} {:<11} {}\n{:<44} {}\n", s.name, divergence, s.title, "", line));
+            }
+            Err(e) => bad.push(format!("{}: {e}", path.display())),
+        }
+    }
+    text.push_str(&format!("{} scenarios in {}\n", paths.len() - bad.len(), dir.display()));
+    if !bad.is_empty() {
+        return Err(CommandError::Input(format!("{text}invalid files:\n{}", bad.join("\n"))));
+    }
+    Ok(text)
+}
+
+/// The resolved scenario, and a readable list of what it changes relative to its base.
+pub fn explain(path: &Path) -> Result<String, CommandError> {
+    let r = scenario::load(path)?;
+    let s = &r.scenario;
+    let mut text = format!("{} — {}\n", s.name, s.title);
+    if let Some(d) = s.divergence {
+        text.push_str(&format!("diverges from its base on {d}\n"));
+    }
+    if !s.description.is_empty() {
+        text.push_str(&format!("\n{}\n", s.description));
+    }
+    if !s.expected.is_empty() {
+        text.push_str(&format!("\nexpected by the sources: {}\n", s.expected));
+    }
+    let chain: Vec<String> = r.files.iter().map(|f| f.display().to_string()).collect();
+    text.push_str(&format!("\nfiles: {}\n", chain.join(" extends ")));
+    if r.applied.is_empty() {
+        text.push_str("\nthis is a base scenario: it changes nothing, it states history as encoded\n");
+    } else {
+        text.push_str("\nchanges, in the order applied:\n");
+        for (who, change) in &r.applied {
+            text.push_str(&format!("  [{who}] {}\n", describe_change(change)));
+        }
+    }
+    text.push_str("\nsources:\n");
+    for source in &s.sources {
+        text.push_str(&format!("  - {source}\n"));
+    }
+    text.push_str("\nthe resolved scenario is written as scenario.resolved.ron by every run\n");
+    Ok(text)
+}
+
+fn describe_change(change: &scenario::Change) -> String {
+    use scenario::Change::*;
+    let ron = |v: &dyn erased::Ron| v.ron();
+    match change {
+        AddEvent(e) => format!("adds event `{}` on {}: {}", e.id, e.date, ron(&e.action)),
+        RemoveEvent(id) => format!("removes event `{id}`"),
+        MoveEvent(id, d) => format!("moves event `{id}` to {d}"),
+        ReplaceEvent(e) => format!("replaces event `{}`: on {} {}", e.id, e.date, ron(&e.action)),
+        AddRule(r) => format!(
+            "adds decision rule `{}` (from {}): when {} then {}",
+            r.id,
+            r.not_before,
+            ron(&r.when),
+            ron(&r.action)
+        ),
+        RemoveRule(id) => format!("removes decision rule `{id}`"),
+        ReplaceRule(r) => format!("replaces decision rule `{}`: when {} then {}", r.id, ron(&r.when), ron(&r.action)),
+        SetRuleTrigger(id, when) => format!("changes the trigger of rule `{id}` to {}", ron(when)),
+        SetPolicy(d, p) => format!("sets policy {} from {d}", ron(p)),
+        SetPlatform(party, p) => format!("sets the platform of {} to {}", party.key(), ron(p)),
+        SetParameter(name, v) => format!("sets parameter `{name}` to {v}"),
+        ScaleMechanism(name, v) => format!("scales mechanism `{name}` by {v}"),
+        SetEnvironment(env) => match env.gulf_of_finland_ice_breakup {
+            Some(d) => format!("sets the Gulf of Finland ice break-up to {d}"),
+            None => "changes nothing in the environment".into(),
+        },
+        SetWeather(w) => format!("sets the weather of `{}` in {} to {}", w.region, w.year, w.factor),
+        AddAlliedAid(a) => {
+            format!("adds Allied aid on `{}` from {} to {} (supply ×{})", a.front, a.from, a.to, a.supply)
+        }
+        RemoveAlliedAid(front) => format!("removes Allied aid on `{front}`"),
+    }
+}
+
+mod erased {
+    /// Anything serialisable, written as compact RON for `explain`.
+    pub trait Ron {
+        fn ron(&self) -> String;
+    }
+    impl<T: serde::Serialize> Ron for T {
+        fn ron(&self) -> String {
+            ron::to_string(self).unwrap_or_default().replace('"', "")
+        }
+    }
+}

@@ -7,6 +7,7 @@
 
 pub mod commands;
 pub mod date;
+pub mod ensemble;
 pub mod metrics;
 pub mod model;
 pub mod output;

@@ -2,6 +2,11 @@
 
 use clap::Parser;
 use revsim::commands::{self, CommandError, RunOptions};
+use revsim::ensemble::{self, EnsembleOptions};
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
 
 mod cli;
 
@@ -13,6 +18,53 @@ fn main() {
             let opts = RunOptions { scenario, seed, scale, out, force, command_line };
             commands::run(&opts).map(|report| eprint!("{}", commands::summary(&report)))
         }
+        cli::Command::Ensemble { scenario, runs, seed, jobs, scale, out, force, resume, quiet, fail_run } => {
+            let opts = EnsembleOptions {
+                scenario,
+                runs,
+                seed,
+                jobs: jobs.unwrap_or_else(cores),
+                scale,
+                out,
+                force,
+                resume,
+                quiet,
+                command_line,
+                fail_run,
+            };
+            ensemble::ensemble(&opts).and_then(|report| {
+                eprint!("{}", report.summary());
+                if report.failed.is_empty() {
+                    Ok(())
+                } else {
+                    Err(CommandError::Run { seed, message: format!("{} of {} runs failed", report.failed.len(), runs) })
+                }
+            })
+        }
+        cli::Command::Compare { scenarios, runs, seed, jobs, scale, out, force, quiet } => {
+            let ensemble = EnsembleOptions {
+                scenario: scenarios[0].clone(),
+                runs,
+                seed,
+                jobs: jobs.unwrap_or_else(cores),
+                scale,
+                out: None,
+                force,
+                resume: false,
+                quiet,
+                command_line,
+                fail_run: None,
+            };
+            let opts = ensemble::CompareOptions { scenarios, ensemble, out };
+            ensemble::compare(&opts).map(|(dir, reports)| {
+                for r in &reports {
+                    eprint!("{}", r.summary());
+                }
+                eprintln!("comparison: {}/comparison.csv", dir.display());
+            })
+        }
+        cli::Command::List { dir } => commands::list(&dir).map(|text| print!("{text}")),
+        cli::Command::Explain { scenario } => commands::explain(&scenario).map(|text| print!("{text}")),
         cli::Command::Validate { scenarios } => {
             let mut failed = false;
             for path in &scenarios {
