@@ -346,8 +346,13 @@ fn progress_bar(opts: &EnsembleOptions, done: usize) -> Option<indicatif::Progre
     Some(bar)
 }
 
+/// Failed runs with their messages.
+pub type Failures = Vec<(usize, String)>;
+/// Runs per end state.
+pub type EndStateCounts = Vec<(String, usize)>;
+
 /// (failed runs with messages, end-state counts) from `runs.csv`.
-pub fn read_runs(path: &Path) -> Result<(Vec<(usize, String)>, Vec<(String, usize)>), CommandError> {
+pub fn read_runs(path: &Path) -> Result<(Failures, EndStateCounts), CommandError> {
     let mut reader =
         csv::Reader::from_path(path).map_err(|e| CommandError::Input(format!("{}: {e}", path.display())))?;
     let headers = reader.headers().map_err(|e| CommandError::Input(e.to_string()))?.clone();
