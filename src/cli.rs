@@ -105,6 +105,34 @@ key events and end states."
         #[arg(long)]
         quiet: bool,
     },
+    /// Score the baseline against the historical record: a table, a score and charts.
+    #[command(after_help = "Examples:\n  revsim history --runs 50\n  \
+revsim history --from output/baseline   # score an existing ensemble folder\n\n\
+Writes history.csv and history.md (and the ensemble it ran, under ensemble/). A target is met when the \
+ensemble median lies in the historical range widened by 25% of the central value, close within 50%.")]
+    History {
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+        /// Score an existing ensemble folder instead of running one.
+        #[arg(long)]
+        from: Option<PathBuf>,
+        #[arg(long, default_value = "scenarios/baseline.ron")]
+        scenario: PathBuf,
+        #[arg(long, default_value = "data/history/targets.csv")]
+        targets: PathBuf,
+        #[arg(long, default_value_t = 1917)]
+        seed: u64,
+        #[arg(long)]
+        jobs: Option<usize>,
+        #[arg(long, default_value_t = 1000)]
+        scale: u32,
+        #[arg(long, default_value = "output/history")]
+        out: PathBuf,
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        quiet: bool,
+    },
     /// List the scenarios of a folder, one line each with their divergence.
     #[command(after_help = "Example:\n  revsim list\n  revsim list my_scenarios/")]
     List {

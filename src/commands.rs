@@ -274,3 +274,38 @@ mod erased {
         }
     }
 }
+
+/// Options of `revsim history`.
+#[derive(Clone, Debug)]
+pub struct HistoryOptions {
+    pub scenario: PathBuf,
+    pub targets: PathBuf,
+    /// Read this ensemble folder instead of running one.
+    pub from: Option<PathBuf>,
+    pub ensemble: crate::ensemble::EnsembleOptions,
+    pub out: PathBuf,
+}
+
+/// `revsim history`: the baseline ensemble scored against the historical targets.
+pub fn history(opts: &HistoryOptions) -> Result<(PathBuf, Vec<crate::history::Outcome>, usize), CommandError> {
+    let targets = crate::history::load_targets(&opts.targets)?;
+    output::check_out_dir(&opts.out, opts.ensemble.force)?;
+    let staged = StagedDir::new(&opts.out)?;
+    let ensemble_dir = match &opts.from {
+        Some(dir) => dir.clone(),
+        None => {
+            let resolved = scenario::load(&opts.scenario)?;
+            let sub = staged.staging.join("ensemble");
+            let e = crate::ensemble::EnsembleOptions { force: true, resume: false, ..opts.ensemble.clone() };
+            crate::ensemble::ensemble_resolved(&resolved, &sub, &e)?;
+            sub
+        }
+    };
+    let outcomes = crate::history::score(&ensemble_dir, &targets)?;
+    let (_, end_states) = crate::ensemble::read_runs(&ensemble_dir.join("runs.csv"))?;
+    let runs: usize = end_states.iter().map(|(_, n)| n).sum();
+    output::write_atomic(&staged.path("history.csv"), crate::history::history_csv(&outcomes).as_bytes())?;
+    output::write_atomic(&staged.path("history.md"), crate::history::history_md(&outcomes, runs).as_bytes())?;
+    let dir = staged.commit()?;
+    Ok((dir, outcomes, runs))
+}

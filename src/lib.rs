@@ -8,6 +8,7 @@
 pub mod commands;
 pub mod date;
 pub mod ensemble;
+pub mod history;
 pub mod metrics;
 pub mod model;
 pub mod output;

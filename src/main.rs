@@ -63,6 +63,30 @@ fn main() {
                 eprintln!("comparison: {}/comparison.csv", dir.display());
             })
         }
+        cli::Command::History { runs, from, scenario, targets, seed, jobs, scale, out, force, quiet } => {
+            let ensemble = EnsembleOptions {
+                scenario: scenario.clone(),
+                runs,
+                seed,
+                jobs: jobs.unwrap_or_else(cores),
+                scale,
+                out: None,
+                force,
+                resume: false,
+                quiet,
+                command_line,
+                fail_run: None,
+            };
+            let opts = commands::HistoryOptions { scenario, targets, from, ensemble, out };
+            commands::history(&opts).map(|(dir, outcomes, runs)| {
+                print!("{}", revsim::history::history_md(&outcomes, runs));
+                eprintln!(
+                    "{}\nfiles: {}/history.csv, history.md",
+                    revsim::history::score_line(&outcomes),
+                    dir.display()
+                );
+            })
+        }
         cli::Command::List { dir } => commands::list(&dir).map(|text| print!("{text}")),
         cli::Command::Explain { scenario } => commands::explain(&scenario).map(|text| print!("{text}")),
         cli::Command::Validate { scenarios } => {

@@ -163,3 +163,29 @@ fn a_comparison_interval_contains_zero_before_the_divergence() {
     assert!(text.lines().any(|l| l.starts_with("event:kronstadt_holds,thaw,share")));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn history_scores_every_target_of_a_small_ensemble() {
+    let out = scratch("history");
+    let result = revsim()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["history", "--runs", "3", "--scale", SCALE, "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let targets =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/history/targets.csv")).unwrap();
+    let ids: Vec<&str> = targets.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    let history = String::from_utf8(read(&out, "history.csv")).unwrap();
+    assert_eq!(history.lines().count(), ids.len() + 1, "one row per target");
+    for id in &ids {
+        let row = history.lines().find(|l| l.starts_with(&format!("{id},"))).unwrap_or_else(|| panic!("{id}"));
+        let verdict = row.rsplit(',').next().unwrap();
+        assert!(["met", "close", "missed"].contains(&verdict), "{row}");
+    }
+    let md = String::from_utf8(read(&out, "history.md")).unwrap();
+    assert!(md.contains("targets met"));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("targets met"));
+    std::fs::remove_dir_all(out).unwrap();
+}

@@ -90,6 +90,12 @@ pub fn loyalty(
         shares.map(|s| (s.max(1e-3)).ln())
     };
     let appeals = [appeal(Role::Peasant), appeal(Role::Worker), appeal(Role::Soldier)];
+    // Per region: the log share of national lists, and of all the others.
+    let national_log: Vec<(f64, f64)> = geography
+        .regions
+        .iter()
+        .map(|r| (r.national_vote.max(1e-3).ln(), (1.0 - r.national_vote).max(1e-3).ln()))
+        .collect();
     for (person, household, mut mind) in agents.iter_mut() {
         if !person.alive() {
             continue;
@@ -139,14 +145,10 @@ pub fn loyalty(
         // Party choice.
         let rng = rng.for_agent(person.id);
         if rng.random::<f64>() < l.party_switch {
-            let national = geography.regions[region].national_vote;
+            let (national, others) = national_log[region];
             let mut best = (Party::Other, f64::NEG_INFINITY);
             for party in Party::ALL {
-                let base = if party == Party::Other {
-                    national.max(1e-3).ln()
-                } else {
-                    appeals[role][party.index()] + (1.0 - national).max(1e-3).ln()
-                };
+                let base = if party == Party::Other { national } else { appeals[role][party.index()] + others };
                 let in_power = government.governs(party);
                 let record = l.government_pull * (support - 0.5) * if in_power { 1.0 } else { -0.5 };
                 let banned = government.legality[party.index()] == Legality::Banned;

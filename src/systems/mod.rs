@@ -32,6 +32,9 @@ impl std::ops::Deref for Coefficients {
 /// values are exact and every person stays whole.
 pub fn whole_people(rng: &mut impl rand::RngExt, people: u32, probability: f64) -> u32 {
     let expected = people as f64 * probability.clamp(0.0, 1.0);
+    if expected <= 0.0 {
+        return 0;
+    }
     let floor = expected.floor();
     let extra = u32::from(rng.random::<f64>() < expected - floor);
     (floor as u32 + extra).min(people)

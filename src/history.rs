@@ -1,0 +1,318 @@
+//! The baseline against the historical record (`data/history/targets.csv`).
+//!
+//! A target is **met** when the ensemble median lies inside `[low, high]` widened by 25% of
+//! `central` on each side, **close** within 50%, and **missed** otherwise
+//! (shared/history/README.md). For `event_date` targets the window is `[date_from,
+//! date_to]` widened by 25% and 50% of its length; a run in which the event never happens
+//! counts as missing it.
+
+use crate::commands::CommandError;
+use crate::date::Date;
+use crate::ensemble::quantile;
+use crate::output::fmt_num;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// One historical target.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct Target {
+    pub id: String,
+    pub metric: String,
+    pub kind: String,
+    pub date_from: String,
+    pub date_to: String,
+    /// Numbers, or for `event_date` targets the central date (the window is date_from-date_to).
+    pub low: String,
+    pub central: String,
+    pub high: String,
+    pub unit: String,
+    pub source: String,
+}
+
+/// How the model did on a target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Met,
+    Close,
+    Missed,
+}
+
+impl Verdict {
+    pub fn key(self) -> &'static str {
+        match self {
+            Verdict::Met => "met",
+            Verdict::Close => "close",
+            Verdict::Missed => "missed",
+        }
+    }
+}
+
+/// The rule of shared/history/README.md.
+pub fn judge(median: f64, low: f64, central: f64, high: f64) -> Verdict {
+    if median.is_nan() {
+        return Verdict::Missed;
+    }
+    let widen = |share: f64| (low - share * central.abs(), high + share * central.abs());
+    let (lo, hi) = widen(0.25);
+    if (lo..=hi).contains(&median) {
+        return Verdict::Met;
+    }
+    let (lo, hi) = widen(0.5);
+    if (lo..=hi).contains(&median) { Verdict::Close } else { Verdict::Missed }
+}
+
+/// One row of `history.csv`.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub target: Target,
+    pub low: f64,
+    pub central: f64,
+    pub high: f64,
+    pub p05: f64,
+    pub median: f64,
+    pub p95: f64,
+    pub verdict: Verdict,
+}
+
+pub fn load_targets(path: &Path) -> Result<Vec<Target>, CommandError> {
+    let mut reader =
+        csv::Reader::from_path(path).map_err(|e| CommandError::Input(format!("{}: {e}", path.display())))?;
+    reader
+        .deserialize()
+        .collect::<Result<Vec<Target>, _>>()
+        .map_err(|e| CommandError::Input(format!("{}: {e}", path.display())))
+}
+
+fn number(text: &str) -> f64 {
+    text.trim().parse().unwrap_or(f64::NAN)
+}
+
+fn day(text: &str) -> Option<f64> {
+    let epoch = Date::from_ymd(1900, 1, 1)?;
+    text.parse::<Date>().ok().map(|d| d.days_since(epoch) as f64)
+}
+
+fn date_text(days: f64) -> String {
+    Date::from_ymd(1900, 1, 1).map(|e| e.add_days(days.round() as i32).to_string()).unwrap_or_default()
+}
+
+/// Scores an ensemble folder against the targets.
+pub fn score(ensemble: &Path, targets: &[Target]) -> Result<Vec<Outcome>, CommandError> {
+    let err = |e: csv::Error| CommandError::Input(format!("{}: {e}", ensemble.display()));
+    // metric values per run, as (date, value) rows in order
+    let mut series: BTreeMap<String, BTreeMap<usize, Vec<(String, f64)>>> = BTreeMap::new();
+    let wanted: Vec<&str> = targets.iter().map(|t| t.metric.as_str()).collect();
+    let mut reader = csv::Reader::from_path(ensemble.join("timeseries.csv")).map_err(err)?;
+    let headers = reader.headers().map_err(err)?.clone();
+    let cols: Vec<(usize, String)> =
+        headers.iter().enumerate().filter(|(_, h)| wanted.contains(h)).map(|(i, h)| (i, h.to_string())).collect();
+    let mut runs = std::collections::BTreeSet::new();
+    for record in reader.records() {
+        let record = record.map_err(err)?;
+        let run: usize = record.get(0).and_then(|r| r.parse().ok()).unwrap_or(0);
+        runs.insert(run);
+        let date = record.get(2).unwrap_or("").to_string();
+        for (i, name) in &cols {
+            let v: f64 = record.get(*i).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+            series.entry(name.clone()).or_default().entry(run).or_default().push((date.clone(), v));
+        }
+    }
+    // events: (run, kind, detail, date, value)
+    let mut events: Vec<(usize, String, String, String, f64)> = Vec::new();
+    let mut reader = csv::Reader::from_path(ensemble.join("events.csv")).map_err(err)?;
+    for record in reader.records() {
+        let record = record.map_err(err)?;
+        let kind = record.get(3).unwrap_or("");
+        let keep = targets.iter().any(|t| t.metric == format!("event:{kind}") || t.kind == "event");
+        if !keep {
+            continue;
+        }
+        events.push((
+            record.get(0).and_then(|r| r.parse().ok()).unwrap_or(0),
+            kind.to_string(),
+            record.get(7).unwrap_or("").to_string(),
+            record.get(2).unwrap_or("").to_string(),
+            record.get(6).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN),
+        ));
+    }
+    let at = |rows: &[(String, f64)], date: &str| rows.iter().rev().find(|(d, _)| d.as_str() <= date).map(|r| r.1);
+    let mut outcomes = Vec::new();
+    for t in targets {
+        let mut values: Vec<f64> = Vec::new();
+        let (mut low, mut central, mut high) = (number(&t.low), number(&t.central), number(&t.high));
+        match t.kind.as_str() {
+            "at" | "delta" => {
+                if let Some(per_run) = series.get(&t.metric) {
+                    for rows in per_run.values() {
+                        let v = if t.kind == "at" {
+                            at(rows, &t.date_from)
+                        } else {
+                            // The increase between the two dates: from the last row before the
+                            // first date to the last row on or before the second.
+                            let before =
+                                rows.iter().rev().find(|(d, _)| d.as_str() < t.date_from.as_str()).map(|r| r.1);
+                            at(rows, &t.date_to).map(|end| end - before.unwrap_or(0.0))
+                        };
+                        if let Some(v) = v {
+                            values.push(v);
+                        }
+                    }
+                }
+            }
+            "event" => {
+                for run in &runs {
+                    if let Some(e) = events.iter().find(|e| e.0 == *run && e.2 == t.metric) {
+                        values.push(e.4);
+                    }
+                }
+            }
+            "event_date" => {
+                let kind = t.metric.trim_start_matches("event:");
+                let (from, to) = (day(&t.date_from).unwrap_or(f64::NAN), day(&t.date_to).unwrap_or(f64::NAN));
+                low = from;
+                high = to;
+                central = day(&t.central).unwrap_or((from + to) / 2.0);
+                for run in &runs {
+                    let first = events.iter().find(|e| e.0 == *run && e.1 == kind).and_then(|e| day(&e.3));
+                    values.push(first.unwrap_or(f64::INFINITY));
+                }
+            }
+            _ => {}
+        }
+        values.sort_by(f64::total_cmp);
+        let (p05, median, p95) = if values.is_empty() {
+            (f64::NAN, f64::NAN, f64::NAN)
+        } else {
+            (quantile(&values, 0.05), quantile(&values, 0.5), quantile(&values, 0.95))
+        };
+        let verdict = if t.kind == "event_date" {
+            // Widen the window by a share of its length, not of a date's day count.
+            let span = (high - low).max(1.0);
+            let inside = |share: f64| median >= low - share * span && median <= high + share * span;
+            if !median.is_finite() {
+                Verdict::Missed
+            } else if inside(0.25) {
+                Verdict::Met
+            } else if inside(0.5) {
+                Verdict::Close
+            } else {
+                Verdict::Missed
+            }
+        } else {
+            judge(median, low, central, high)
+        };
+        outcomes.push(Outcome { target: t.clone(), low, central, high, p05, median, p95, verdict });
+    }
+    Ok(outcomes)
+}
+
+fn shown(o: &Outcome, v: f64) -> String {
+    if o.target.kind == "event_date" { if v.is_finite() { date_text(v) } else { "never".into() } } else { fmt_num(v) }
+}
+
+/// A number as a reader wants it in a table: 1.21 M, 312 k, 0.478.
+pub fn readable(v: f64) -> String {
+    let a = v.abs();
+    if !v.is_finite() {
+        "–".into()
+    } else if a >= 1e6 {
+        format!("{:.2} M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.0} k", v / 1e3)
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn shown_md(o: &Outcome, v: f64) -> String {
+    if o.target.kind == "event_date" { shown(o, v) } else { readable(v) }
+}
+
+/// `history.csv`.
+pub fn history_csv(outcomes: &[Outcome]) -> String {
+    let mut text = String::from("target,metric,date,low,central,high,model_p05,model_median,model_p95,verdict\n");
+    for o in outcomes {
+        let date = if o.target.date_to.is_empty() {
+            o.target.date_from.clone()
+        } else {
+            format!("{}/{}", o.target.date_from, o.target.date_to)
+        };
+        text.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{}\n",
+            o.target.id,
+            o.target.metric,
+            date,
+            shown(o, o.low),
+            shown(o, o.central),
+            shown(o, o.high),
+            shown(o, o.p05),
+            shown(o, o.median),
+            shown(o, o.p95),
+            o.verdict.key()
+        ));
+    }
+    text
+}
+
+/// The one-line score.
+pub fn score_line(outcomes: &[Outcome]) -> String {
+    let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict == v).count();
+    format!(
+        "{} of {} targets met, {} close, {} missed",
+        count(Verdict::Met),
+        outcomes.len(),
+        count(Verdict::Close),
+        count(Verdict::Missed)
+    )
+}
+
+/// `history.md`: a table a reader can put beside the charts.
+pub fn history_md(outcomes: &[Outcome], runs: usize) -> String {
+    let mut text = format!(
+        "# The baseline against history\n\n{} — median of {runs} runs against the historical range \
+         (met: inside the range widened by 25% of the central value; close: by 50%).\n\n\
+         | target | metric | date | history (low – central – high) | model (p05 – median – p95) | verdict |\n\
+         |---|---|---|---|---|---|\n",
+        score_line(outcomes)
+    );
+    for o in outcomes {
+        let date = if o.target.date_to.is_empty() {
+            o.target.date_from.clone()
+        } else {
+            format!("{} – {}", o.target.date_from, o.target.date_to)
+        };
+        text.push_str(&format!(
+            "| {} | {} | {} | {} – {} – {} | {} – {} – {} | {} |\n",
+            o.target.id,
+            o.target.metric,
+            date,
+            shown_md(o, o.low),
+            shown_md(o, o.central),
+            shown_md(o, o.high),
+            shown_md(o, o.p05),
+            shown_md(o, o.median),
+            shown_md(o, o.p95),
+            o.verdict.key()
+        ));
+    }
+    text.push_str("\nSources of every figure: data/history/targets.csv (column `source`).\n");
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rule_widens_the_range_by_a_quarter_then_a_half_of_central() {
+        // range 100-110, central 108: met within [73, 137], close within [46, 164]
+        assert_eq!(judge(105.0, 100.0, 108.0, 110.0), Verdict::Met);
+        assert_eq!(judge(75.0, 100.0, 108.0, 110.0), Verdict::Met);
+        assert_eq!(judge(60.0, 100.0, 108.0, 110.0), Verdict::Close);
+        assert_eq!(judge(160.0, 100.0, 108.0, 110.0), Verdict::Close);
+        assert_eq!(judge(40.0, 100.0, 108.0, 110.0), Verdict::Missed);
+        assert_eq!(judge(f64::NAN, 100.0, 108.0, 110.0), Verdict::Missed);
+    }
+}
