@@ -133,6 +133,31 @@ ensemble median lies in the historical range widened by 25% of the central value
         #[arg(long)]
         quiet: bool,
     },
+    /// Tune parameters against the historical targets by a deterministic coordinate search.
+    #[command(after_help = "Example:\n  revsim calibrate --runs 8 --scale 2000 \\\n    \
+--param war.conscription=0.0006:0.0014:5 --param procurement.requisition_take=0.005,0.01,0.015\n\n\
+Each value is tried with the same seeds; the loss is the squared distance of each target's median \
+outside its historical range, as a share of its central value, summed. Prints the best values; record \
+them in the scenario with the targets they were tuned on.")]
+    Calibrate {
+        /// NAME=LOW:HIGH:STEPS or NAME=V1,V2,... (repeat for several parameters).
+        #[arg(long = "param", required = true)]
+        params: Vec<revsim::calibrate::Grid>,
+        #[arg(long, default_value_t = 2)]
+        passes: usize,
+        #[arg(long, default_value_t = 8)]
+        runs: usize,
+        #[arg(long, default_value = "scenarios/baseline.ron")]
+        scenario: PathBuf,
+        #[arg(long, default_value = "data/history/targets.csv")]
+        targets: PathBuf,
+        #[arg(long, default_value_t = 1917)]
+        seed: u64,
+        #[arg(long)]
+        jobs: Option<usize>,
+        #[arg(long, default_value_t = 2000)]
+        scale: u32,
+    },
     /// List the scenarios of a folder, one line each with their divergence.
     #[command(after_help = "Example:\n  revsim list\n  revsim list my_scenarios/")]
     List {

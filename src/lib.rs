@@ -5,6 +5,7 @@
 //! (the bevy_ecs `World`) → [`schedule::weekly`] tick by tick → [`metrics`] → CSV
 //! ([`output`]). The public API: [`scenario::load`], [`run::simulate`], [`commands::run`].
 
+pub mod calibrate;
 pub mod commands;
 pub mod date;
 pub mod ensemble;

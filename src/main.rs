@@ -87,6 +87,28 @@ fn main() {
                 );
             })
         }
+        cli::Command::Calibrate { params, passes, runs, scenario, targets, seed, jobs, scale } => {
+            let ensemble = EnsembleOptions {
+                scenario: scenario.clone(),
+                runs,
+                seed,
+                jobs: jobs.unwrap_or_else(cores),
+                scale,
+                out: None,
+                force: true,
+                resume: false,
+                quiet: true,
+                command_line,
+                fail_run: None,
+            };
+            let opts = revsim::calibrate::CalibrateOptions { scenario, targets, grids: params, passes, ensemble };
+            revsim::calibrate::calibrate(&opts, |line| eprintln!("{line}")).map(|(best, loss, outcomes)| {
+                println!("best values (loss {loss:.4}; {}):", revsim::history::score_line(&outcomes));
+                for (name, value) in best {
+                    println!("  {name} = {value}");
+                }
+            })
+        }
         cli::Command::List { dir } => commands::list(&dir).map(|text| print!("{text}")),
         cli::Command::Explain { scenario } => commands::explain(&scenario).map(|text| print!("{text}")),
         cli::Command::Validate { scenarios } => {
