@@ -86,11 +86,11 @@ fn evaluate(
     Ok((loss, outcomes))
 }
 
+/// The best values found, their loss, and how each target fared with them.
+pub type Calibrated = (Vec<(String, f64)>, f64, Vec<Outcome>);
+
 /// Runs the search; returns the best values, the loss and the outcomes, and a log.
-pub fn calibrate(
-    opts: &CalibrateOptions,
-    mut log: impl FnMut(&str),
-) -> Result<(Vec<(String, f64)>, f64, Vec<Outcome>), CommandError> {
+pub fn calibrate(opts: &CalibrateOptions, mut log: impl FnMut(&str)) -> Result<Calibrated, CommandError> {
     let base = scenario::load(&opts.scenario)?;
     let targets = crate::history::load_targets(&opts.targets)?;
     let names = base.params().names();
