@@ -1,0 +1,643 @@
+//! The library of counterfactual scenarios (`scenarios/*.ron`): every file loads, and each
+//! counterfactual moves the model in the direction its file documents (its `expected` line),
+//! relative to the baseline on the same seeds.
+//!
+//! The baseline is being recalibrated, so the behaviour tests compare each scenario with the
+//! baseline *on the same seeds* and decide by majority over several seeds, never on one
+//! run's absolute numbers. Where a file documents that the model disagrees with its sources,
+//! the disagreement is not tested (see the file's description); only what holds is.
+//! Run with `cargo test --release --test scenarios -- --nocapture` to see the measured values.
+
+use revsim::date::Date;
+use revsim::run::{RunOutput, simulate};
+use revsim::scenario::{self, Action, Policy, Resolved};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// People per agent: coarse enough to keep the suite fast.
+const SCALE: u32 = 5000;
+/// The seeds every behaviour test runs, for the scenario and for the baseline.
+const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
+
+fn scenarios_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+fn load(name: &str) -> Resolved {
+    let path = scenarios_dir().join(format!("{name}.ron"));
+    scenario::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn run_all(resolved: &Resolved) -> Vec<RunOutput> {
+    SEEDS.iter().map(|&seed| simulate(resolved, seed, SCALE).expect("the run succeeds")).collect()
+}
+
+/// The baseline's runs, shared by every test of this file.
+fn baseline() -> &'static [RunOutput] {
+    static RUNS: OnceLock<Vec<RunOutput>> = OnceLock::new();
+    RUNS.get_or_init(|| run_all(&load("baseline")))
+}
+
+fn runs(name: &str) -> Vec<RunOutput> {
+    run_all(&load(name))
+}
+
+fn date(s: &str) -> Date {
+    s.parse().unwrap_or_else(|_| panic!("bad date {s}"))
+}
+
+/// A metric's value on the last tick on or before `on`.
+fn at(out: &RunOutput, metric: &str, on: &str) -> f64 {
+    let i = revsim::metrics::index(metric).unwrap_or_else(|| panic!("no metric {metric}"));
+    let on = date(on);
+    out.rows.iter().rev().find(|(_, d, _)| *d <= on).map(|(_, _, v)| v[i]).expect("a row before the date")
+}
+
+/// A metric's mean over the ticks from `from` to `to`.
+fn mean(out: &RunOutput, metric: &str, from: &str, to: &str) -> f64 {
+    let i = revsim::metrics::index(metric).unwrap_or_else(|| panic!("no metric {metric}"));
+    let (from, to) = (date(from), date(to));
+    let values: Vec<f64> = out.rows.iter().filter(|(_, d, _)| *d >= from && *d <= to).map(|(_, _, v)| v[i]).collect();
+    values.iter().sum::<f64>() / values.len().max(1) as f64
+}
+
+/// The date of the first logged event of this kind (and, if given, whose detail contains `detail`).
+fn first(out: &RunOutput, kind: &str, detail: &str) -> Option<Date> {
+    out.events.iter().find(|e| e.kind == kind && e.detail.contains(detail)).map(|e| e.date)
+}
+
+fn happened(out: &RunOutput, kind: &str, detail: &str) -> bool {
+    first(out, kind, detail).is_some()
+}
+
+fn between(d: Date, from: &str, to: &str) -> bool {
+    d >= date(from) && d <= date(to)
+}
+
+/// Compares a quantity of the scenario with the baseline's on each seed; prints the values
+/// and asserts that `holds(baseline, scenario)` on more than half of the seeds.
+fn majority(
+    what: &str,
+    base: &[RunOutput],
+    alt: &[RunOutput],
+    value: impl Fn(&RunOutput) -> f64,
+    holds: impl Fn(f64, f64) -> bool,
+) {
+    let pairs: Vec<(f64, f64)> = base.iter().zip(alt).map(|(b, a)| (value(b), value(a))).collect();
+    let yes = pairs.iter().filter(|(b, a)| holds(*b, *a)).count();
+    let shown: Vec<String> = pairs.iter().map(|(b, a)| format!("{b:.4} → {a:.4}")).collect();
+    eprintln!("{what}: holds on {yes}/{} seeds (baseline → scenario): {}", pairs.len(), shown.join(", "));
+    assert!(2 * yes > pairs.len(), "{what}: holds on only {yes} of {} seeds: {}", pairs.len(), shown.join(", "));
+}
+
+fn lower(b: f64, a: f64) -> bool {
+    a < b
+}
+
+fn higher(b: f64, a: f64) -> bool {
+    a > b
+}
+
+/// The runs are the same as the baseline's on every tick before `divergence`.
+fn same_before(base: &[RunOutput], alt: &[RunOutput], divergence: &str) {
+    let d = date(divergence);
+    for (b, a) in base.iter().zip(alt) {
+        for ((_, db, vb), (_, da, va)) in b.rows.iter().zip(&a.rows).take_while(|((_, db, _), _)| *db < d) {
+            assert_eq!(db, da);
+            assert_eq!(vb, va, "seed {}: the scenario differs from the baseline on {db}, before {divergence}", b.seed);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Every file loads
+// ---------------------------------------------------------------------------------------
+
+fn scenario_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(scenarios_dir())
+        .expect("scenarios/ exists")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_scenario_file_loads_with_a_unique_name_matching_its_file() {
+    let files = scenario_files();
+    assert!(files.len() >= 18, "the baseline and at least 17 counterfactuals ({} files)", files.len());
+    let mut names = HashSet::new();
+    for path in &files {
+        let resolved = scenario::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap();
+        let s = &resolved.scenario;
+        assert_eq!(s.name, stem, "{}: the name must match the file name", path.display());
+        assert!(names.insert(s.name.clone()), "{}: the name `{}` is used twice", path.display(), s.name);
+        assert!(!s.title.is_empty(), "{}: no title", path.display());
+        if stem == "baseline" {
+            continue;
+        }
+        // A counterfactual documents itself: as written, it names its base and its changes.
+        let written = scenario::parse_file(path).unwrap();
+        assert_eq!(written.extends.as_deref(), Some("baseline.ron"), "{}: extends the baseline", path.display());
+        assert!(!written.changes.is_empty(), "{}: no changes", path.display());
+        let divergence = written.divergence.unwrap_or_else(|| panic!("{}: no divergence date", path.display()));
+        assert!(
+            divergence >= resolved.start() && divergence <= resolved.end(),
+            "{}: the divergence {divergence} is outside the window",
+            path.display()
+        );
+        assert!(written.description.len() > 100, "{}: the description is a paragraph", path.display());
+        assert!(!written.expected.is_empty(), "{}: no expected direction", path.display());
+        assert!(
+            written.sources.iter().any(|src| src.contains(".txt L")),
+            "{}: at least one source with its seed file and line numbers",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn the_loader_refuses_a_scenario_that_names_an_unknown_event() {
+    let dir = std::env::temp_dir().join(format!("revsim-scenarios-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("typo.ron");
+    let base = scenarios_dir().join("baseline.ron");
+    std::fs::write(
+        &file,
+        format!(
+            "Scenario(name: \"typo\", extends: {:?}, title: \"t\", changes: [RemoveEvent(\"brest_litovks\")])",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    let err = scenario::load(Path::new(&file)).unwrap_err().to_string();
+    assert!(err.contains("did you mean `brest_litovsk`"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+// ---------------------------------------------------------------------------------------
+// Kronstadt
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn kronstadt_early_thaw_the_fortress_cannot_be_stormed_after_the_thaw() {
+    let base = baseline();
+    let alt = runs("kronstadt_early_thaw");
+    // The ice only matters from the thaw on: before it, the runs are the baseline's.
+    same_before(base, &alt, "1921-03-05");
+    let mut turned = 0;
+    for (b, a) in base.iter().zip(&alt) {
+        // No assault crosses open water between the thaw and the next freeze.
+        if let Some(d) = first(a, "kronstadt_suppressed", "") {
+            assert!(!between(d, "1921-03-05", "1921-11-30"), "seed {}: stormed on {d}, after the thaw", a.seed);
+        }
+        // Where the baseline stormed the fortress in March 1921, after the early thaw it holds.
+        if let Some(d) = first(b, "kronstadt_suppressed", "")
+            && between(d, "1921-03-05", "1921-03-31")
+        {
+            assert!(happened(a, "kronstadt_holds", ""), "seed {}: the baseline stormed it on {d}", a.seed);
+            turned += 1;
+        }
+    }
+    eprintln!(
+        "kronstadt_early_thaw: {turned}/{} seeds turned from suppressed to holds; mutinies (baseline): {:?}",
+        SEEDS.len(),
+        base.iter().map(|b| first(b, "kronstadt_mutiny", "").map(|d| d.to_string())).collect::<Vec<_>>()
+    );
+}
+
+/// The `KronstadtResponse(negotiate)` event the file adds, and its demands rule.
+fn negotiated_shifted_to(resolved: &mut Resolved, from: Date) {
+    let s = &mut resolved.scenario;
+    let mut moved = 0;
+    for e in s.events.iter_mut() {
+        if e.action == Action::SetPolicy(Policy::KronstadtResponse(scenario::KronstadtResponse::Negotiate)) {
+            e.date = from;
+            moved += 1;
+        }
+    }
+    let rule = s.rules.iter_mut().find(|r| r.id == "kronstadt_demands").expect("the demands rule");
+    rule.not_before = from;
+    assert_eq!(moved, 1, "the file sets the negotiating response once");
+}
+
+#[test]
+fn kronstadt_negotiated_no_storming_and_the_demands_granted() {
+    let base = baseline();
+    // As written: from 28 February 1921 the fortress is never stormed; a mutiny is negotiated.
+    let alt = runs("kronstadt_negotiated");
+    same_before(base, &alt, "1921-02-28");
+    for a in &alt {
+        if let Some(d) = first(a, "kronstadt_suppressed", "") {
+            assert!(d < date("1921-02-28"), "seed {}: stormed on {d}, after the government chose to negotiate", a.seed);
+        }
+        if let Some(d) = first(a, "kronstadt_mutiny", "")
+            && d >= date("1921-02-28")
+        {
+            assert!(happened(a, "kronstadt_negotiated", ""), "seed {}", a.seed);
+            assert!(happened(a, "policy_changed", "(kronstadt_demands)"), "seed {}: the demands granted", a.seed);
+        }
+        assert!(
+            !happened(a, "policy_changed", "(socialists_banned)"),
+            "seed {}: the socialists are not banned",
+            a.seed
+        );
+    }
+    // The mutiny's timing is the model's own (and under recalibration), so the response is
+    // also tested moved to the first day: wherever the garrison rises, it is negotiated with.
+    let mut shifted = load("kronstadt_negotiated");
+    let start = shifted.start();
+    negotiated_shifted_to(&mut shifted, start);
+    let alt = run_all(&shifted);
+    let mut risings = 0;
+    for (b, a) in base.iter().zip(&alt) {
+        assert!(!happened(a, "kronstadt_suppressed", ""), "seed {}: never stormed", a.seed);
+        if let Some(d) = first(a, "kronstadt_mutiny", "") {
+            risings += 1;
+            assert!(happened(a, "kronstadt_negotiated", ""), "seed {}: the mutiny of {d} is negotiated", a.seed);
+            for demand in
+                ["SovietElections(honoured)", "Terror(0.1)", "BagTrade(tolerated)", "Procurement(tax_in_kind)"]
+            {
+                assert!(
+                    happened(a, "policy_changed", &format!("{demand} (kronstadt_demands)")),
+                    "seed {}: {demand} granted",
+                    a.seed
+                );
+            }
+            // Soviets freely elected from then on: more democracy than the baseline at the end.
+            let (db, da) =
+                (at(b, "soviet_democracy_index", "1922-12-31"), at(a, "soviet_democracy_index", "1922-12-31"));
+            eprintln!(
+                "kronstadt_negotiated (moved to the first day), seed {}: soviet democracy {db:.3} → {da:.3}",
+                a.seed
+            );
+            assert!(da > db, "seed {}: soviet democracy {db} → {da}", a.seed);
+        }
+    }
+    eprintln!("kronstadt_negotiated (moved to the first day): {risings}/{} seeds with a rising", SEEDS.len());
+    assert!(risings > 0, "the garrison rose in at least one seed");
+}
+
+// ---------------------------------------------------------------------------------------
+// 1917-1918: peace, the Assembly, the soviets
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn no_brest_litovsk_the_left_srs_stay_and_the_legion_is_not_stranded() {
+    let base = baseline();
+    let alt = runs("no_brest_litovsk");
+    same_before(base, &alt, "1918-02-18");
+    for a in &alt {
+        assert!(!happened(a, "treaty_signed", ""), "seed {}", a.seed);
+        assert!(!happened(a, "coalition_changed", "left_sr leaves"), "seed {}: the Left SRs stay", a.seed);
+        assert!(!happened(a, "party_rising", ""), "seed {}: no Left SR rising", a.seed);
+        assert!(!happened(a, "legion_revolt", ""), "seed {}: the Legion is not stranded", a.seed);
+    }
+    majority(
+        "no_brest_litovsk: congress_share_left_sr, July 1918",
+        base,
+        &alt,
+        |o| at(o, "congress_share_left_sr", "1918-07-20"),
+        higher,
+    );
+    majority(
+        "no_brest_litovsk: white_armies, December 1918",
+        base,
+        &alt,
+        |o| at(o, "white_armies", "1918-12-31"),
+        lower,
+    );
+}
+
+#[test]
+fn constituent_assembly_convenes_forms_a_government_and_more_parties_sit() {
+    let base = baseline();
+    let alt = runs("constituent_assembly_convenes");
+    same_before(base, &alt, "1918-01-19");
+    for a in &alt {
+        assert!(happened(a, "constituent_assembly_convened", ""), "seed {}", a.seed);
+        assert!(!happened(a, "constituent_assembly_dissolved", ""), "seed {}", a.seed);
+        assert!(happened(a, "coalition_changed", "the Constituent Assembly forms the government"), "seed {}", a.seed);
+    }
+    majority(
+        "constituent_assembly_convenes: party_pluralism, July 1918",
+        base,
+        &alt,
+        |o| at(o, "party_pluralism", "1918-07-01"),
+        higher,
+    );
+    majority(
+        "constituent_assembly_convenes: centralization, July 1919",
+        base,
+        &alt,
+        |o| at(o, "centralization", "1919-07-01"),
+        lower,
+    );
+}
+
+#[test]
+fn left_sr_own_slate_moves_the_left_sr_vote_off_the_sr_lists() {
+    let base = baseline();
+    let alt = runs("left_sr_own_slate");
+    let share = |o: &RunOutput, list: &str| {
+        o.events
+            .iter()
+            .find(|e| e.kind == "constituent_assembly_election" && e.detail == format!("ca_share_{list}"))
+            .map(|e| e.value)
+            .expect("the Assembly vote is logged")
+    };
+    for (b, a) in base.iter().zip(&alt) {
+        assert_eq!(share(b, "left_sr"), 0.0, "on joint lists the Left SRs have no list of their own");
+        let left = share(a, "left_sr");
+        assert!(left > 0.0, "seed {}: the Left SRs win votes on their own lists", a.seed);
+        // The same voters: what the Left SRs win, the SR lists lose.
+        assert!((share(b, "sr") - (share(a, "sr") + left)).abs() < 1e-9, "seed {}", a.seed);
+        assert_eq!(share(b, "bolshevik"), share(a, "bolshevik"));
+        eprintln!(
+            "left_sr_own_slate, seed {}: sr {:.3} → {:.3}, left_sr {left:.3}; bolshevik + left_sr {:.3}",
+            a.seed,
+            share(b, "sr"),
+            share(a, "sr"),
+            share(a, "bolshevik") + left
+        );
+    }
+}
+
+#[test]
+fn soviet_elections_honoured_1918_keeps_the_soviets_free_and_plural() {
+    let base = baseline();
+    let alt = runs("soviet_elections_honoured_1918");
+    same_before(base, &alt, "1918-03-01");
+    for a in &alt {
+        assert!(!happened(a, "soviet_dispersed", ""), "seed {}: no soviet is dispersed", a.seed);
+        assert!(happened(a, "soviet_honoured", ""), "seed {}: the opposition takes its seats somewhere", a.seed);
+    }
+    majority(
+        "soviet_elections_honoured_1918: soviet_democracy_index, end of 1918",
+        base,
+        &alt,
+        |o| at(o, "soviet_democracy_index", "1918-12-31"),
+        higher,
+    );
+    majority(
+        "soviet_elections_honoured_1918: party_pluralism, end of 1918",
+        base,
+        &alt,
+        |o| at(o, "party_pluralism", "1918-12-31"),
+        higher,
+    );
+    majority(
+        "soviet_elections_honoured_1918: centralization, mid-1921",
+        base,
+        &alt,
+        |o| at(o, "centralization", "1921-07-01"),
+        lower,
+    );
+    majority(
+        "soviet_elections_honoured_1918: uprisings_cum, end of 1919",
+        base,
+        &alt,
+        |o| at(o, "uprisings_cum", "1919-12-31"),
+        lower,
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Grain and the cities
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn no_grain_monopoly_fewer_uprisings_in_1918_and_fuller_cities() {
+    let base = baseline();
+    let alt = runs("no_grain_monopoly");
+    same_before(base, &alt, "1918-05-09");
+    for a in &alt {
+        assert!(!happened(a, "policy_changed", "Procurement(razverstka)"), "seed {}: no razverstka", a.seed);
+    }
+    // What holds: the 1918 risings against the monopoly's detachments, and the cities.
+    // (From 1919 the model's tax in kind raises unrest and famine instead: see the file.)
+    majority(
+        "no_grain_monopoly: uprisings_cum, end of 1918",
+        base,
+        &alt,
+        |o| at(o, "uprisings_cum", "1918-12-31"),
+        lower,
+    );
+    majority(
+        "no_grain_monopoly: petrograd_population, end of 1919",
+        base,
+        &alt,
+        |o| at(o, "petrograd_population", "1919-12-31"),
+        higher,
+    );
+}
+
+#[test]
+fn early_tax_in_kind_1919_ends_requisition_and_wins_peasant_support() {
+    let base = baseline();
+    let alt = runs("early_tax_in_kind_1919");
+    same_before(base, &alt, "1919-03-23");
+    for a in &alt {
+        let d = first(a, "tax_in_kind_adopted", "").expect("the tax in kind is adopted");
+        assert!(between(d, "1919-03-23", "1919-03-31"), "seed {}: adopted on {d}", a.seed);
+    }
+    // What holds: peasants support a government that ended requisition; less grain taken in
+    // the last years of war communism. (More uprisings and less sowing, against the sources:
+    // see the file.)
+    majority(
+        "early_tax_in_kind_1919: support_peasants, mid-1920",
+        base,
+        &alt,
+        |o| at(o, "support_peasants", "1920-07-01"),
+        higher,
+    );
+    majority(
+        "early_tax_in_kind_1919: grain procured Aug 1920 - Jul 1921",
+        base,
+        &alt,
+        |o| at(o, "grain_procured_cum_mpoods", "1921-07-31") - at(o, "grain_procured_cum_mpoods", "1920-07-31"),
+        lower,
+    );
+}
+
+#[test]
+fn bag_trade_tolerated_feeds_the_cities() {
+    let base = baseline();
+    let alt = runs("bag_trade_tolerated");
+    same_before(base, &alt, "1918-05-09");
+    majority(
+        "bag_trade_tolerated: urban_food_ratio, mean Jun-Dec 1918",
+        base,
+        &alt,
+        |o| mean(o, "urban_food_ratio", "1918-06-01", "1918-12-31"),
+        higher,
+    );
+    majority(
+        "bag_trade_tolerated: petrograd_population, end of 1919",
+        base,
+        &alt,
+        |o| at(o, "petrograd_population", "1919-12-31"),
+        higher,
+    );
+    majority(
+        "bag_trade_tolerated: famine_deaths_cum, mid-1920",
+        base,
+        &alt,
+        |o| at(o, "famine_deaths_cum", "1920-07-01"),
+        lower,
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Repression, the army, the factories
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn no_red_terror_fewer_executions_and_less_backlash() {
+    let base = baseline();
+    let alt = runs("no_red_terror");
+    same_before(base, &alt, "1918-09-05");
+    for a in &alt {
+        assert!(!happened(a, "red_terror_declared", ""), "seed {}", a.seed);
+    }
+    majority(
+        "no_red_terror: executions_cum, end of 1919",
+        base,
+        &alt,
+        |o| at(o, "executions_cum", "1919-12-31"),
+        lower,
+    );
+    majority(
+        "no_red_terror: repression_index, mean 1919",
+        base,
+        &alt,
+        |o| mean(o, "repression_index", "1919-01-01", "1919-12-31"),
+        lower,
+    );
+    majority("no_red_terror: uprisings_cum, mid-1921", base, &alt, |o| at(o, "uprisings_cum", "1921-07-01"), lower);
+}
+
+#[test]
+fn military_democracy_kept_more_soldiers_act_on_their_grievances() {
+    let base = baseline();
+    let alt = runs("military_democracy_kept");
+    majority(
+        "military_democracy_kept: active_rebels, mean Jun 1918 - Mar 1921",
+        base,
+        &alt,
+        |o| mean(o, "active_rebels", "1918-06-01", "1921-03-01"),
+        higher,
+    );
+    // Wherever both garrisons rise, the undisciplined one rises no later.
+    for (b, a) in base.iter().zip(&alt) {
+        if let (Some(db), Some(da)) = (first(b, "kronstadt_mutiny", ""), first(a, "kronstadt_mutiny", "")) {
+            eprintln!("military_democracy_kept, seed {}: Kronstadt rises {db} → {da}", a.seed);
+            assert!(da <= db, "seed {}: mutiny {db} → {da}", a.seed);
+        }
+    }
+}
+
+#[test]
+fn factory_committees_kept_workers_keep_control_and_support_the_government() {
+    let base = baseline();
+    let alt = runs("factory_committees_kept");
+    same_before(base, &alt, "1918-03-20");
+    majority(
+        "factory_committees_kept: worker_control_share, 1921",
+        base,
+        &alt,
+        |o| at(o, "worker_control_share", "1921-03-01"),
+        higher,
+    );
+    majority(
+        "factory_committees_kept: support_workers, 1921",
+        base,
+        &alt,
+        |o| at(o, "support_workers", "1921-03-01"),
+        higher,
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// The civil war
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn no_allied_aid_the_whites_are_weaker_and_lose_ground_sooner() {
+    let base = baseline();
+    let alt = runs("no_allied_aid");
+    same_before(base, &alt, "1918-08-02");
+    majority("no_allied_aid: white_armies, mid-1919", base, &alt, |o| at(o, "white_armies", "1919-07-01"), lower);
+    majority(
+        "no_allied_aid: territory_soviet_share, mid-1919",
+        base,
+        &alt,
+        |o| at(o, "territory_soviet_share", "1919-07-01"),
+        higher,
+    );
+}
+
+#[test]
+fn makhnovist_alliance_honoured_the_alliance_is_never_broken() {
+    let base = baseline();
+    let alt = runs("makhnovist_alliance_honoured");
+    same_before(base, &alt, "1920-11-26");
+    for (b, a) in base.iter().zip(&alt) {
+        assert!(!happened(a, "policy_changed", "MakhnovistAlliance(false)"), "seed {}", a.seed);
+        // Allied raids weigh at least as much on the Whites as broken-alliance raids.
+        let peak = |o: &RunOutput| {
+            (o.rows.iter()).map(|r| r.2[revsim::metrics::index("white_armies").unwrap()]).fold(0.0, f64::max)
+        };
+        assert!(peak(a) <= peak(b) + 1e-6, "seed {}: White peak {} → {}", a.seed, peak(b), peak(a));
+    }
+}
+
+#[test]
+fn white_land_reform_1919_the_whites_recruit_more() {
+    let base = baseline();
+    let alt = runs("white_land_reform_1919");
+    same_before(base, &alt, "1919-01-01");
+    majority(
+        "white_land_reform_1919: white_armies, mid-1919",
+        base,
+        &alt,
+        |o| at(o, "white_armies", "1919-07-01"),
+        higher,
+    );
+}
+
+#[test]
+fn civil_war_not_centralising_less_centralisation() {
+    let base = baseline();
+    let alt = runs("civil_war_not_centralising");
+    majority(
+        "civil_war_not_centralising: centralization, mid-1919",
+        base,
+        &alt,
+        |o| at(o, "centralization", "1919-07-01"),
+        lower,
+    );
+    majority(
+        "civil_war_not_centralising: centralization, 1921",
+        base,
+        &alt,
+        |o| at(o, "centralization", "1921-03-01"),
+        lower,
+    );
+}
+
+#[test]
+fn no_faction_ban_1921_factions_stay_tolerated() {
+    let base = baseline();
+    let alt = runs("no_faction_ban_1921");
+    for (b, a) in base.iter().zip(&alt) {
+        assert!(!happened(a, "policy_changed", "Factions(suppressed)"), "seed {}", a.seed);
+        // The model has no mechanism for inner-party democracy (see the file): at least,
+        // tolerating factions never centralises more.
+        let (cb, ca) = (at(b, "centralization", "1922-12-31"), at(a, "centralization", "1922-12-31"));
+        assert!(ca <= cb + 1e-12, "seed {}: centralization {cb} → {ca}", a.seed);
+    }
+}
