@@ -165,8 +165,14 @@ them in the scenario with the targets they were tuned on.")]
         dir: PathBuf,
     },
     /// Show what a scenario changes relative to its base, and its sources.
-    #[command(after_help = "Example:\n  revsim explain scenarios/kronstadt_early_thaw.ron")]
-    Explain { scenario: PathBuf },
+    #[command(after_help = "Examples:\n  revsim explain scenarios/kronstadt_early_thaw.ron\n  \
+revsim explain --params scenarios/baseline.ron   # every parameter, its value and its source")]
+    Explain {
+        scenario: PathBuf,
+        /// Print a table of every parameter with its value and source instead.
+        #[arg(long)]
+        params: bool,
+    },
     /// Check scenario files and exit; nothing is run or written.
     #[command(after_help = "Examples:\n  revsim validate scenarios/*.ron\n\n\
 Exit code 0 when every file is valid, 2 otherwise, with file:line:col for each error.")]

@@ -110,7 +110,10 @@ fn main() {
             })
         }
         cli::Command::List { dir } => commands::list(&dir).map(|text| print!("{text}")),
-        cli::Command::Explain { scenario } => commands::explain(&scenario).map(|text| print!("{text}")),
+        cli::Command::Explain { scenario, params: true } => {
+            commands::parameter_table(&scenario).map(|text| print!("{text}"))
+        }
+        cli::Command::Explain { scenario, params: false } => commands::explain(&scenario).map(|text| print!("{text}")),
         cli::Command::Validate { scenarios } => {
             let mut failed = false;
             for path in &scenarios {

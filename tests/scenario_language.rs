@@ -117,3 +117,14 @@ fn random_edits_of_a_valid_file_never_panic_the_loader() {
     assert!(refused > 100, "most random edits are caught ({refused} of 200)");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn every_parameter_of_the_baseline_says_where_it_comes_from() {
+    let table = revsim::commands::parameter_table(&baseline_path()).unwrap();
+    let rows: Vec<&str> = table.lines().skip(2).collect();
+    assert!(rows.len() > 150, "{} parameters", rows.len());
+    for row in rows {
+        let source = row.split('|').nth(3).unwrap().trim();
+        assert!(!source.is_empty(), "no source for {row}");
+    }
+}
