@@ -18,7 +18,7 @@ use rand::RngExt;
 pub fn arrest_probability(params: &crate::scenario::Params, police: f64, active: f64) -> f64 {
     let a = &params.activation;
     let ratio = (a.police_power * police / active.max(1.0)).floor();
-    1.0 - (-a.k * ratio).exp()
+    if ratio < 1.0 { 0.0 } else { 1.0 - (-a.k * ratio).exp() }
 }
 
 /// Whether an agent turns (or stays) active.
