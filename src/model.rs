@@ -459,9 +459,13 @@ pub struct Economy {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum KronstadtState {
     Loyal,
-    Mutiny { since: u32 },
+    Mutiny {
+        since: u32,
+    },
     Suppressed,
     Holds,
+    /// The government negotiated: the demands decide what follows, no rising spreads.
+    Negotiated,
 }
 
 #[derive(Resource, Clone, Debug)]

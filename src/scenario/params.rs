@@ -185,6 +185,9 @@ pub struct WarParams {
     pub white_combat_share: f64,
     /// Combat value of a foreign soldier relative to a White one.
     pub external_quality: f64,
+    /// Share of Red combat power kept under military democracy (elected officers, soldiers'
+    /// committees; seed 004 L2176-2181).
+    pub military_democracy_combat: f64,
     /// Share of the Red Army kept in the rear against greens and uprisings.
     pub red_rear_share: f64,
     /// Regions per week the front moves per unit of log power ratio.
@@ -336,6 +339,8 @@ pub struct PartyParams {
     pub repression_centralization: f64,
     pub dispersal_centralization: f64,
     pub honoured_decentralization: f64,
+    /// Rise per week while factions are banned (seed 004 I10: the end of party democracy).
+    pub faction_ban_centralization: f64,
     /// Weekly fall of the share of industry under committees, by management mode
     /// (seed 004 D6-D8).
     pub control_loss: [f64; 3],

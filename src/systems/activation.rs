@@ -21,16 +21,17 @@ pub fn arrest_probability(params: &crate::scenario::Params, police: f64, active:
     if ratio < 1.0 { 0.0 } else { 1.0 - (-a.k * ratio).exp() }
 }
 
-/// Whether an agent turns (or stays) active.
+/// Whether an agent turns (or stays) active. `disciplined`: a soldier under officers'
+/// discipline (no military democracy) needs more grievance to act.
 pub fn is_active(
     params: &crate::scenario::Params,
     grievance: f64,
     risk_aversion: f64,
     arrest: f64,
-    soldier: bool,
+    disciplined: bool,
 ) -> bool {
     let a = &params.activation;
-    let threshold = if soldier { a.threshold * a.soldier_threshold } else { a.threshold };
+    let threshold = if disciplined { a.threshold * a.soldier_threshold } else { a.threshold };
     grievance - risk_aversion * arrest > threshold
 }
 
@@ -41,6 +42,7 @@ pub fn activation(
     geography: Res<Geography>,
     control: Res<Control>,
     metrics: Res<crate::metrics::Metrics>,
+    government: Res<Government>,
     mut districts: ResMut<Districts>,
     mut unrest: ResMut<Unrest>,
     mut ledger: ResMut<Ledger>,
@@ -73,8 +75,9 @@ pub fn activation(
                 }
                 let own = if person.status == Status::Active { 0.0 } else { person.weight as f64 };
                 let arrest = arrest_probability(&params, police, districts.active[d] + own);
-                let soldier = person.role == Role::Soldier;
-                let now_active = is_active(&params, mind.grievance as f64, mind.risk_aversion as f64, arrest, soldier);
+                let disciplined = person.role == Role::Soldier && !government.policy.military_democracy;
+                let now_active =
+                    is_active(&params, mind.grievance as f64, mind.risk_aversion as f64, arrest, disciplined);
                 person.status = if now_active { Status::Active } else { Status::Quiet };
                 if now_active
                     && person.role == Role::Peasant
@@ -90,14 +93,15 @@ pub fn activation(
             }
             _ => {}
         }
-        if person.role == Role::Worker && person.status != Status::Jailed {
+        if person.role == Role::Worker && person.industrial && person.status != Status::Jailed {
             workers[region] += person.weight as f64;
         }
         if person.status == Status::Active {
             active[d] += person.weight as f64;
             match person.role {
                 Role::Peasant => rural_active[d] += person.weight as f64,
-                Role::Worker => strikers[region] += person.weight as f64,
+                Role::Worker if person.industrial => strikers[region] += person.weight as f64,
+                Role::Worker => {}
                 Role::Soldier => {}
             }
         }
@@ -173,5 +177,14 @@ mod tests {
         assert!(is_active(&params, t + 0.2, 0.5, 0.0, false));
         assert!(!is_active(&params, t - 0.05, 0.5, 0.0, false));
         assert!(!is_active(&params, t + 0.2, 1.0, 0.9, false));
+    }
+
+    #[test]
+    fn discipline_restrains_soldiers_and_military_democracy_lifts_it() {
+        let params = crate::testing::params();
+        let g = params.activation.threshold * (1.0 + params.activation.soldier_threshold) / 2.0;
+        assert!(params.activation.soldier_threshold > 1.0);
+        assert!(is_active(&params, g, 0.0, 0.0, false), "a soldier with elected officers acts");
+        assert!(!is_active(&params, g, 0.0, 0.0, true), "a disciplined soldier does not");
     }
 }

@@ -63,9 +63,8 @@ pub fn kronstadt(
         }
         KronstadtState::Mutiny { since } => {
             if government.policy.kronstadt_response == KronstadtResponse::Negotiate {
-                fortress.state = KronstadtState::Holds;
+                fortress.state = KronstadtState::Negotiated;
                 log.push(&clock, "kronstadt_negotiated", "", garrison, "the government negotiates");
-                log.push(&clock, "kronstadt_holds", "", garrison, "the demands are negotiated");
                 return;
             }
             if clock.tick < since + k.assault_delay {
@@ -107,7 +106,7 @@ pub fn kronstadt(
             }
         }
         KronstadtState::Holds => fortress.holds_weeks += 1,
-        KronstadtState::Suppressed => {}
+        KronstadtState::Suppressed | KronstadtState::Negotiated => {}
     }
 }
 

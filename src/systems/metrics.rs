@@ -53,7 +53,7 @@ pub fn metrics(
                 if person.industrial && person.status != Status::Jailed {
                     industrial += w;
                 }
-                if person.status == Status::Active {
+                if person.industrial && person.status == Status::Active {
                     strikers += w;
                 }
             }
@@ -66,7 +66,7 @@ pub fn metrics(
         }
         match person.status {
             Status::Green => green += w,
-            Status::Active if person.role != Role::Worker => rebels += w,
+            Status::Active if !(person.role == Role::Worker && person.industrial) => rebels += w,
             _ => {}
         }
     }

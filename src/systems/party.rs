@@ -6,7 +6,7 @@
 //! careerists while the party holds power (MODEL.md §6.10) and with wartime mobilisation.
 
 use crate::model::*;
-use crate::scenario::ElectionPolicy;
+use crate::scenario::{ElectionPolicy, Tolerance};
 use crate::systems::Coefficients;
 use bevy_ecs::prelude::*;
 
@@ -59,8 +59,13 @@ pub fn party_state(
     let members = government.party_members;
     government.party_members = members + (p.recruitment + p.war_recruitment * e) * pop_soviet - p.attrition * members;
     let honoured = government.policy.soviet_elections == ElectionPolicy::Honoured;
-    government.centralization =
+    let mut c =
         centralization_next(&params, government.centralization, e, government.policy.terror, dispersed, honoured);
+    // The ban on factions ends party democracy (seed 004 I10, L2752-2757).
+    if government.policy.factions == Tolerance::Suppressed {
+        c += p.faction_ban_centralization * (1.0 - c);
+    }
+    government.centralization = c.clamp(0.0, 1.0);
     let mode = government.policy.factory as usize;
     government.worker_control *= 1.0 - p.control_loss[mode];
 }

@@ -120,9 +120,10 @@ pub fn procurement(
                         sold = trade_rate * (household.grain - take - keep).max(0.0);
                     }
                     Procurement::TaxInKind => {
+                        // Progressive: households with nothing above the norm are exempt.
                         let owed = p.tax_rate * household.harvest_year;
                         let remaining = (owed - household.taken_year).max(0.0);
-                        take = (owed / campaign_weeks.max(1.0)).min(remaining).min(household.grain);
+                        take = (owed / campaign_weeks.max(1.0)).min(remaining).min(surplus);
                         sold = trade_rate * (household.grain - take - keep).max(0.0);
                     }
                 }

@@ -264,7 +264,9 @@ pub fn fronts(
     }
     let red_morale = 1.0 + w.morale_support * (red_support / red_total.max(1.0) - 0.5);
     let red_supply = 1.0 - w.supply_food * (1.0 - economy.army_food.min(1.0));
-    let red_field = red_total * (1.0 - w.red_rear_share) * w.red_combat_share * red_morale * red_supply;
+    // Elected officers and soldiers' committees: less discipline in battle (seed 004 L2176-2181).
+    let discipline = if government.policy.military_democracy { w.military_democracy_combat } else { 1.0 };
+    let red_field = red_total * (1.0 - w.red_rear_share) * w.red_combat_share * red_morale * red_supply * discipline;
     let makhnovists = war.makhnovists;
     let allied_makhno = government.policy.makhnovist_alliance;
     let fighting: Vec<bool> = war
@@ -275,7 +277,9 @@ pub fn fronts(
     let enemy_power: Vec<f64> = (0..nf)
         .map(|i| {
             let f = &war.fronts[i];
-            let raids = if f.regions.iter().any(|r| geography.regions[*r as usize].makhnovist_base) {
+            let raids = if f.enemy == Enemy::White
+                && f.regions.iter().any(|r| geography.regions[*r as usize].makhnovist_base)
+            {
                 makhnovists * if allied_makhno { 1.0 } else { w.makhno_unallied }
             } else {
                 0.0
