@@ -222,7 +222,7 @@ pub fn explain(path: &Path) -> Result<String, CommandError> {
         }
     }
     text.push_str("\nsources:\n");
-    for source in &s.sources {
+    for source in &r.own_sources {
         text.push_str(&format!("  - {source}\n"));
     }
     text.push_str("\nthe resolved scenario is written as scenario.resolved.ron by every run\n");

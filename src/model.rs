@@ -364,6 +364,8 @@ pub struct Government {
     pub demobilise_weekly: f64,
     /// The Constituent Assembly's vote shares, once elected.
     pub assembly: Option<[f64; Party::COUNT]>,
+    /// The Assembly, not the Congress of Soviets, makes and unmakes governments.
+    pub assembly_governs: bool,
 }
 
 impl Government {

@@ -308,6 +308,7 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
         legion_stranded: false,
         demobilise_weekly: 0.0,
         assembly: None,
+        assembly_governs: false,
     };
     let n_districts = geography.districts.len();
     let soviets = Soviets {

@@ -40,6 +40,8 @@ pub struct Resolved {
     pub files: Vec<PathBuf>,
     /// Each counterfactual's own changes, in the order applied (for `explain`).
     pub applied: Vec<(String, Change)>,
+    /// The sources the scenario itself cites (the base's are in `scenario.sources` too).
+    pub own_sources: Vec<String>,
 }
 
 impl Resolved {
@@ -155,6 +157,7 @@ pub fn load(path: &Path) -> Result<Resolved, ScenarioError> {
     let files: Vec<PathBuf> = chain.iter().map(|(p, _)| p.clone()).collect();
     let (base_path, mut resolved) = chain.pop().expect("at least one file");
     let mut applied = Vec::new();
+    let mut own_sources = resolved.sources.clone();
     let mut errors = Vec::new();
     let base_shown = base_path.display().to_string();
     if resolved.params.is_none() || resolved.environment.is_none() || resolved.start.is_none() {
@@ -174,6 +177,7 @@ pub fn load(path: &Path) -> Result<Resolved, ScenarioError> {
         resolved.name = child.name;
         resolved.title = child.title;
         resolved.description = child.description;
+        own_sources = child.sources.clone();
         resolved.sources.extend(child.sources);
         resolved.divergence = child.divergence.or(resolved.divergence);
         resolved.expected = child.expected;
@@ -186,7 +190,7 @@ pub fn load(path: &Path) -> Result<Resolved, ScenarioError> {
     if !errors.is_empty() {
         return Err(ScenarioError::Invalid { errors });
     }
-    Ok(Resolved { scenario: resolved, files, applied })
+    Ok(Resolved { scenario: resolved, files, applied, own_sources })
 }
 
 fn event_ids(s: &Scenario) -> Vec<&str> {

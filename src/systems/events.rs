@@ -279,6 +279,7 @@ pub fn apply_action(world: &mut World, action: &Action, id: &str) {
                 }
             }
             log(world, "constituent_assembly_convened", "", seats, id);
+            world.resource_mut::<Government>().assembly_governs = true;
             change_coalition(world, coalition, "the Constituent Assembly forms the government");
         }
         Action::CongressOfSoviets { number } => {

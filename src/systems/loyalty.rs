@@ -190,7 +190,19 @@ pub fn loyalty(
         let g = kd[0];
         eprintln!(
             "KD {} n={:.0} H={:.3} L={:.3} G={:.3} vnews={:.4} sig={:.4} rep={:.4} consc={:.4} deaths={:.4} act={:.3} police={:.0} wr={}",
-            clock.date, g, kd[1] / g, kd[2] / g, kd[3] / g, kd[4] / g, kd[5], kd[6], kd[7], kd[8], kd[9] / g, kd[10], kd[11]
+            clock.date,
+            g,
+            kd[1] / g,
+            kd[2] / g,
+            kd[3] / g,
+            kd[4] / g,
+            kd[5],
+            kd[6],
+            kd[7],
+            kd[8],
+            kd[9] / g,
+            kd[10],
+            kd[11]
         );
     }
     for d in 0..n {

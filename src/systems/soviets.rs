@@ -176,7 +176,9 @@ pub fn convene_congress(world: &mut World, number: u32) {
     world.resource_mut::<EventLog>().push(&clock, "congress_of_soviets", "", shares[Party::Bolshevik.index()], &detail);
     let government = world.resource::<Government>().clone();
     let governing: f64 = government.coalition.iter().map(|p| shares[p.index()]).sum();
-    if government.policy.soviet_elections == ElectionPolicy::Honoured && governing < 0.5 {
+    // Where the Constituent Assembly governs, the Congress does not make governments.
+    if government.policy.soviet_elections == ElectionPolicy::Honoured && governing < 0.5 && !government.assembly_governs
+    {
         let mut order: Vec<Party> = Party::ALL.iter().copied().filter(|p| *p != Party::Other).collect();
         order.sort_by(|a, b| shares[b.index()].total_cmp(&shares[a.index()]));
         let mut coalition = vec![order[0]];

@@ -364,6 +364,18 @@ pub fn fronts(
             );
         }
     }
+    if std::env::var("WDEBUG").is_ok() {
+        let mut line = format!("WD {} redf={:.0} thr={:.0}", clock.date, red_field, threat_total);
+        for i in 0..nf {
+            if war.fronts[i].active {
+                line += &format!(
+                    " | {} p={:.2} w={:.0} e={:.0}",
+                    war.fronts[i].id, war.fronts[i].position, white[i], enemy_power[i]
+                );
+            }
+        }
+        eprintln!("{line}");
+    }
     war.red_loss_rate = vec![red_deaths / red_total.max(1.0)];
     // Contested regions with no enemy front go to the Reds after a while.
     for r in 0..control.controller.len() {
