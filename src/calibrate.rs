@@ -79,7 +79,7 @@ fn evaluate(
     opts: &EnsembleOptions,
     dir: &Path,
 ) -> Result<(f64, Vec<Outcome>), CommandError> {
-    let e = EnsembleOptions { force: true, resume: false, quiet: true, ..opts.clone() };
+    let e = EnsembleOptions { force: true, resume: false, quiet: true, charts: None, ..opts.clone() };
     ensemble_resolved(resolved, dir, &e)?;
     let outcomes = score(dir, targets)?;
     let loss = outcomes.iter().map(target_loss).sum();

@@ -1,6 +1,6 @@
 //! Command-line definitions and help texts.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -16,6 +16,37 @@ Dates are Gregorian (new style), YYYY-MM-DD. Files land in output/<scenario> by 
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How charts are drawn.
+#[derive(Args, Debug, Clone)]
+pub struct ChartArgs {
+    /// Also write PNG charts (SVG is always written).
+    #[arg(long)]
+    pub png: bool,
+    /// PNG width in pixels.
+    #[arg(long, default_value_t = 1600)]
+    pub width: u32,
+    /// PNG height in pixels.
+    #[arg(long, default_value_t = 1000)]
+    pub height: u32,
+    /// Multiplies text sizes, line widths and margins of the charts.
+    #[arg(long, default_value_t = 1.0)]
+    pub chart_scale: f64,
+    /// Draw no charts.
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+impl ChartArgs {
+    pub fn options(&self) -> Option<revsim::chart::ChartOptions> {
+        (!self.no_charts).then(|| revsim::chart::ChartOptions {
+            png: self.png,
+            width: self.width,
+            height: self.height,
+            scale: self.chart_scale,
+        })
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -40,6 +71,8 @@ scenario.resolved.ron. An existing non-empty --out folder is an error unless --f
         /// Replace an existing output folder.
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        charts: ChartArgs,
     },
     /// Run a scenario many times with derived seeds, in parallel, and summarise.
     #[command(after_help = "Examples:\n  revsim ensemble scenarios/baseline.ron --runs 50\n  \
@@ -76,6 +109,8 @@ whatever --jobs is. Writes runs.csv, timeseries.csv, events.csv, summary.csv, ma
         /// Test-only: make run K fail.
         #[arg(long, hide = true)]
         fail_run: Option<usize>,
+        #[command(flatten)]
+        charts: ChartArgs,
     },
     /// Run several scenarios on the same seeds and compare them with confidence intervals.
     #[command(
@@ -104,6 +139,8 @@ key events and end states."
         force: bool,
         #[arg(long)]
         quiet: bool,
+        #[command(flatten)]
+        charts: ChartArgs,
     },
     /// Score the baseline against the historical record: a table, a score and charts.
     #[command(after_help = "Examples:\n  revsim history --runs 50\n  \
@@ -132,6 +169,8 @@ ensemble median lies in the historical range widened by 25% of the central value
         force: bool,
         #[arg(long)]
         quiet: bool,
+        #[command(flatten)]
+        charts: ChartArgs,
     },
     /// Tune parameters against the historical targets by a deterministic coordinate search.
     #[command(after_help = "Example:\n  revsim calibrate --runs 8 --scale 2000 \\\n    \
@@ -172,6 +211,15 @@ revsim explain --params scenarios/baseline.ron   # every parameter, its value an
         /// Print a table of every parameter with its value and source instead.
         #[arg(long)]
         params: bool,
+    },
+    /// Draw (again) the charts of a run, ensemble, comparison or history folder from its CSV files.
+    #[command(after_help = "Examples:\n  revsim chart output/baseline\n  \
+revsim chart output/compare-baseline-vs-kronstadt_early_thaw --png --width 1200 --height 750\n\n\
+Charts go to DIR/charts/ (SVG, and PNG with --png). Fonts are embedded: nothing is needed on the machine.")]
+    Chart {
+        dir: PathBuf,
+        #[command(flatten)]
+        charts: ChartArgs,
     },
     /// Check scenario files and exit; nothing is run or written.
     #[command(after_help = "Examples:\n  revsim validate scenarios/*.ron\n\n\

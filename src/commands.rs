@@ -18,12 +18,15 @@ pub enum CommandError {
     /// A run failed: exit code 1.
     #[error("run with seed {seed} failed: {message}")]
     Run { seed: u64, message: String },
+    /// The data files are written, but a chart could not be drawn: exit code 1.
+    #[error("the files are written, but the charts failed: {0} (redraw them with `revsim chart DIR`)")]
+    Chart(String),
 }
 
 impl CommandError {
     pub fn exit_code(&self) -> i32 {
         match self {
-            CommandError::Run { .. } => 1,
+            CommandError::Run { .. } | CommandError::Chart(_) => 1,
             CommandError::Output(output::OutputError::Io { .. }) => 1,
             _ => 2,
         }
@@ -39,6 +42,7 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
     pub force: bool,
     pub command_line: String,
+    pub charts: Option<crate::chart::ChartOptions>,
 }
 
 /// What `revsim run` did.
@@ -107,6 +111,9 @@ pub fn run(opts: &RunOptions) -> Result<RunReport, CommandError> {
     let text = manifest(&resolved, &opts.command_line, extra, &started, wall);
     output::write_atomic(&staged.path("manifest.json"), text.as_bytes())?;
     let dir = staged.commit()?;
+    if let Some(charts) = &opts.charts {
+        crate::chart::draw_folder(&dir, charts).map_err(|e| CommandError::Chart(e.to_string()))?;
+    }
     Ok(RunReport { dir, output: out, resolved, wall_seconds: wall })
 }
 
@@ -143,7 +150,7 @@ pub fn summary(report: &RunReport) -> String {
          district uprisings started: {:.0} in all ({:.0} in 1918)\n\
          Kronstadt: mutiny {}, {}; tax in kind: {}\n\
          soviet democracy index at the end: {:.2}; party pluralism {:.2}\n\
-         files: {}/timeseries.csv, events.csv, manifest.json, scenario.resolved.ron\n",
+         files: {}/timeseries.csv, events.csv, manifest.json, scenario.resolved.ron, charts/\n",
         report.resolved.scenario.title,
         out.seed,
         out.agents,
@@ -296,7 +303,8 @@ pub fn history(opts: &HistoryOptions) -> Result<(PathBuf, Vec<crate::history::Ou
         None => {
             let resolved = scenario::load(&opts.scenario)?;
             let sub = staged.staging.join("ensemble");
-            let e = crate::ensemble::EnsembleOptions { force: true, resume: false, ..opts.ensemble.clone() };
+            let e =
+                crate::ensemble::EnsembleOptions { force: true, resume: false, charts: None, ..opts.ensemble.clone() };
             crate::ensemble::ensemble_resolved(&resolved, &sub, &e)?;
             sub
         }
@@ -307,6 +315,13 @@ pub fn history(opts: &HistoryOptions) -> Result<(PathBuf, Vec<crate::history::Ou
     output::write_atomic(&staged.path("history.csv"), crate::history::history_csv(&outcomes).as_bytes())?;
     output::write_atomic(&staged.path("history.md"), crate::history::history_md(&outcomes, runs).as_bytes())?;
     let dir = staged.commit()?;
+    if let Some(charts) = &opts.ensemble.charts {
+        let draw = |d: &Path| crate::chart::draw_folder(d, charts).map_err(|e| CommandError::Chart(e.to_string()));
+        draw(&dir)?;
+        if opts.from.is_none() {
+            draw(&dir.join("ensemble"))?;
+        }
+    }
     Ok((dir, outcomes, runs))
 }
 

@@ -44,6 +44,8 @@ pub struct EnsembleOptions {
     pub command_line: String,
     /// Test-only: make this run fail.
     pub fail_run: Option<usize>,
+    /// Draw the charts when done (`None`: no charts).
+    pub charts: Option<crate::chart::ChartOptions>,
 }
 
 /// What an ensemble did.
@@ -65,7 +67,7 @@ impl EnsembleReport {
             .map(|(s, n)| format!("{s} {:.0}%", 100.0 * *n as f64 / (self.runs - self.failed.len()).max(1) as f64))
             .collect();
         let mut text = format!(
-            "revsim: {} — {} runs ({} failed) in {:.1} s\nend states: {}\nfiles: {}/runs.csv, timeseries.csv, events.csv, summary.csv, manifest.json\n",
+            "revsim: {} — {} runs ({} failed) in {:.1} s\nend states: {}\nfiles: {}/runs.csv, timeseries.csv, events.csv, summary.csv, manifest.json, charts/\n",
             self.title,
             self.runs,
             self.failed.len(),
@@ -321,6 +323,9 @@ pub fn ensemble_resolved(
         std::fs::create_dir_all(parent).map_err(io_err(parent))?;
     }
     std::fs::rename(&partial, dir).map_err(io_err(dir))?;
+    if let Some(charts) = &opts.charts {
+        crate::chart::draw_folder(dir, charts).map_err(|e| CommandError::Chart(e.to_string()))?;
+    }
     Ok(EnsembleReport {
         dir: dir.to_path_buf(),
         title: resolved.scenario.title.clone(),
@@ -596,7 +601,7 @@ pub fn compare(opts: &CompareOptions) -> Result<(PathBuf, Vec<EnsembleReport>), 
     let mut dirs = Vec::new();
     for r in &resolved {
         let sub = staged.staging.join(&r.scenario.name);
-        let e = EnsembleOptions { resume: false, force: true, ..opts.ensemble.clone() };
+        let e = EnsembleOptions { resume: false, force: true, charts: None, ..opts.ensemble.clone() };
         let mut report = ensemble_resolved(r, &sub, &e)?;
         report.dir = dir.join(&r.scenario.name);
         dirs.push((r.scenario.name.clone(), sub));
@@ -623,6 +628,9 @@ pub fn compare(opts: &CompareOptions) -> Result<(PathBuf, Vec<EnsembleReport>), 
         (serde_json::to_string_pretty(&m).unwrap_or_default() + "\n").as_bytes(),
     )?;
     let dir = staged.commit()?;
+    if let Some(charts) = &opts.ensemble.charts {
+        crate::chart::draw_folder(&dir, charts).map_err(|e| CommandError::Chart(e.to_string()))?;
+    }
     Ok((dir, reports))
 }
 

@@ -6,6 +6,7 @@
 //! ([`output`]). The public API: [`scenario::load`], [`run::simulate`], [`commands::run`].
 
 pub mod calibrate;
+pub mod chart;
 pub mod commands;
 pub mod date;
 pub mod ensemble;

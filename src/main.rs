@@ -14,11 +14,11 @@ fn main() {
     let args = cli::Cli::parse();
     let command_line = std::env::args().collect::<Vec<_>>().join(" ");
     let result: Result<(), CommandError> = match args.command {
-        cli::Command::Run { scenario, seed, scale, out, force } => {
-            let opts = RunOptions { scenario, seed, scale, out, force, command_line };
+        cli::Command::Run { scenario, seed, scale, out, force, charts } => {
+            let opts = RunOptions { scenario, seed, scale, out, force, command_line, charts: charts.options() };
             commands::run(&opts).map(|report| eprint!("{}", commands::summary(&report)))
         }
-        cli::Command::Ensemble { scenario, runs, seed, jobs, scale, out, force, resume, quiet, fail_run } => {
+        cli::Command::Ensemble { scenario, runs, seed, jobs, scale, out, force, resume, quiet, fail_run, charts } => {
             let opts = EnsembleOptions {
                 scenario,
                 runs,
@@ -31,6 +31,7 @@ fn main() {
                 quiet,
                 command_line,
                 fail_run,
+                charts: charts.options(),
             };
             ensemble::ensemble(&opts).and_then(|report| {
                 eprint!("{}", report.summary());
@@ -41,7 +42,7 @@ fn main() {
                 }
             })
         }
-        cli::Command::Compare { scenarios, runs, seed, jobs, scale, out, force, quiet } => {
+        cli::Command::Compare { scenarios, runs, seed, jobs, scale, out, force, quiet, charts } => {
             let ensemble = EnsembleOptions {
                 scenario: scenarios[0].clone(),
                 runs,
@@ -54,6 +55,7 @@ fn main() {
                 quiet,
                 command_line,
                 fail_run: None,
+                charts: charts.options(),
             };
             let opts = ensemble::CompareOptions { scenarios, ensemble, out };
             ensemble::compare(&opts).map(|(dir, reports)| {
@@ -63,7 +65,7 @@ fn main() {
                 eprintln!("comparison: {}/comparison.csv", dir.display());
             })
         }
-        cli::Command::History { runs, from, scenario, targets, seed, jobs, scale, out, force, quiet } => {
+        cli::Command::History { runs, from, scenario, targets, seed, jobs, scale, out, force, quiet, charts } => {
             let ensemble = EnsembleOptions {
                 scenario: scenario.clone(),
                 runs,
@@ -76,6 +78,7 @@ fn main() {
                 quiet,
                 command_line,
                 fail_run: None,
+                charts: charts.options(),
             };
             let opts = commands::HistoryOptions { scenario, targets, from, ensemble, out };
             commands::history(&opts).map(|(dir, outcomes, runs)| {
@@ -100,6 +103,7 @@ fn main() {
                 quiet: true,
                 command_line,
                 fail_run: None,
+                charts: None,
             };
             let opts = revsim::calibrate::CalibrateOptions { scenario, targets, grids: params, passes, ensemble };
             revsim::calibrate::calibrate(&opts, |line| eprintln!("{line}")).map(|(best, loss, outcomes)| {
@@ -108,6 +112,12 @@ fn main() {
                     println!("  {name} = {value}");
                 }
             })
+        }
+        cli::Command::Chart { dir, charts } => {
+            let opts = charts.options().unwrap_or_default();
+            revsim::chart::draw_folder(&dir, &opts)
+                .map(|files| eprintln!("{} charts written to {}/charts/", files.len(), dir.display()))
+                .map_err(|e| CommandError::Input(e.to_string()))
         }
         cli::Command::List { dir } => commands::list(&dir).map(|text| print!("{text}")),
         cli::Command::Explain { scenario, params: true } => {

@@ -44,9 +44,6 @@ pub fn kronstadt(
         let repressed =
             if unrest.strike_wave[r] && unrest.strikers_arrested[r] > 0.0 { unrest.strike_share[r] } else { 0.0 };
         fortress.petrograd_signal = fortress.petrograd_signal * (1.0 - k.signal_decay) + k.petrograd_signal * repressed;
-        if std::env::var("KDEBUG").is_ok() {
-            eprintln!("PG {} wave={} share={:.3} arrested={:.0}", clock.date, unrest.strike_wave[r], unrest.strike_share[r], unrest.strikers_arrested[r]);
-        }
     }
     let (mut garrison, mut active) = (0.0, 0.0);
     for person in agents.iter() {

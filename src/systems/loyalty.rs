@@ -63,6 +63,7 @@ pub fn loyalty(
     war: Res<War>,
     soviets: Res<Soviets>,
     kronstadt: Res<Kronstadt>,
+    control: Res<Control>,
     mut districts: ResMut<Districts>,
     mut unrest: ResMut<Unrest>,
     mut agents: Query<(&Person, &Household, &mut Mind)>,
@@ -96,8 +97,6 @@ pub fn loyalty(
         .iter()
         .map(|r| (r.national_vote.max(1e-3).ln(), (1.0 - r.national_vote).max(1e-3).ln()))
         .collect();
-    let dbg = std::env::var("KDEBUG").is_ok();
-    let mut kd = [0.0f64; 12];
     for (person, household, mut mind) in agents.iter_mut() {
         if !person.alive() {
             continue;
@@ -116,9 +115,12 @@ pub fn loyalty(
             + l.death_weight * districts.deaths[d]
             + l.repression_weight * districts.repression[d];
         if person.army == Army::Kronstadt {
-            // The sailors watch their home villages and Petrograd (seed 004 I4).
-            pressure +=
-                params.kronstadt.village_news * districts.take_share[person.home as usize] + kronstadt.petrograd_signal;
+            // The sailors watch their home villages and Petrograd (seed 004 I4): the news that
+            // matters is of the Soviet requisition (the Petropavlovsk resolution asked for its end),
+            // not of what the Whites took behind their lines.
+            let home_region = geography.districts[person.home as usize].region;
+            let news = if control.soviet(home_region) { districts.take_share[person.home as usize] } else { 0.0 };
+            pressure += params.kronstadt.village_news * news + kronstadt.petrograd_signal;
         }
         if holds && (person.role == Role::Soldier || geography.districts[d].city == Some(0)) {
             pressure += params.kronstadt.spread;
@@ -144,21 +146,6 @@ pub fn loyalty(
         mind.hardship = hardship as f32;
         mind.support = support as f32;
         mind.grievance = grievance(&params, hardship, support, districts.repression[d]) as f32;
-        if dbg && person.army == Army::Kronstadt && person.status != Status::Jailed {
-            let w = person.weight as f64;
-            kd[0] += w;
-            kd[1] += w * hardship;
-            kd[2] += w * support;
-            kd[3] += w * mind.grievance as f64;
-            kd[4] += w * districts.take_share[person.home as usize] * params.kronstadt.village_news;
-            kd[5] = kronstadt.petrograd_signal;
-            kd[6] = districts.repression[d];
-            kd[7] = districts.conscripted[d];
-            kd[8] = districts.deaths[d];
-            kd[9] += w * if person.status == Status::Active { 1.0 } else { 0.0 };
-            kd[10] = districts.police[d];
-            kd[11] = if whites_in_field { 1.0 } else { 0.0 };
-        }
         // Party choice.
         let rng = rng.for_agent(person.id);
         if rng.random::<f64>() < l.party_switch {
@@ -185,25 +172,6 @@ pub fn loyalty(
         unrest.votes[d][mind.party.index()] += person.weight as f64 * franchise;
         support_sum[d] += person.weight as f64 * support;
         people[d] += person.weight as f64;
-    }
-    if dbg && kd[0] > 0.0 {
-        let g = kd[0];
-        eprintln!(
-            "KD {} n={:.0} H={:.3} L={:.3} G={:.3} vnews={:.4} sig={:.4} rep={:.4} consc={:.4} deaths={:.4} act={:.3} police={:.0} wr={}",
-            clock.date,
-            g,
-            kd[1] / g,
-            kd[2] / g,
-            kd[3] / g,
-            kd[4] / g,
-            kd[5],
-            kd[6],
-            kd[7],
-            kd[8],
-            kd[9] / g,
-            kd[10],
-            kd[11]
-        );
     }
     for d in 0..n {
         if people[d] > 0.0 {

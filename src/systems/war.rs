@@ -287,7 +287,10 @@ pub fn fronts(
             white_power(&params, white[i], f.external, env.aid(i, clock.date), raids)
         })
         .collect();
-    let threat_total: f64 = (0..nf).filter(|i| fighting[*i]).map(|i| enemy_power[i]).sum();
+    // The Reds concentrate on the main threat (Lanchester's square law: a front's weight is
+    // its power squared), as the party named one "main front" at a time: "All to the Eastern
+    // Front" (April 1919), "Everything for the struggle against Denikin!" (July 1919).
+    let focus_total: f64 = (0..nf).filter(|i| fighting[*i]).map(|i| enemy_power[i] * enemy_power[i]).sum();
     for t in war.white_threat.iter_mut() {
         *t = 0.0;
     }
@@ -299,7 +302,7 @@ pub fn fronts(
         if !fighting[i] {
             continue;
         }
-        let share = if threat_total > 0.0 { enemy_power[i] / threat_total } else { 0.0 };
+        let share = if focus_total > 0.0 { enemy_power[i] * enemy_power[i] / focus_total } else { 0.0 };
         let red_power = red_field * share;
         let enemy = enemy_power[i];
         let delta = front_movement(&params, enemy, red_power);
@@ -363,18 +366,6 @@ pub fn fronts(
                 &format!("{}: the enemy's front collapsed", war.fronts[i].id),
             );
         }
-    }
-    if std::env::var("WDEBUG").is_ok() {
-        let mut line = format!("WD {} redf={:.0} thr={:.0}", clock.date, red_field, threat_total);
-        for i in 0..nf {
-            if war.fronts[i].active {
-                line += &format!(
-                    " | {} p={:.2} w={:.0} e={:.0}",
-                    war.fronts[i].id, war.fronts[i].position, white[i], enemy_power[i]
-                );
-            }
-        }
-        eprintln!("{line}");
     }
     war.red_loss_rate = vec![red_deaths / red_total.max(1.0)];
     // Contested regions with no enemy front go to the Reds after a while.
