@@ -40,7 +40,7 @@ pub struct ChartArgs {
 
 impl ChartArgs {
     pub fn options(&self) -> Option<revsim::chart::ChartOptions> {
-        (!self.no_charts).then(|| revsim::chart::ChartOptions {
+        (!self.no_charts).then_some(revsim::chart::ChartOptions {
             png: self.png,
             width: self.width,
             height: self.height,
