@@ -495,7 +495,7 @@ fn run_statistics(dir: &Path) -> Result<BTreeMap<String, BTreeMap<usize, f64>>, 
                     stats.entry(format!("{m}|mean@{d}")).or_default().insert(run, v);
                 }
             }
-            stats.entry(format!("{m}|mean@end")).or_default().insert(run, v);
+            stats.entry(format!("{m}|final")).or_default().insert(run, v);
         }
     }
     let path = dir.join("events.csv");
@@ -510,7 +510,7 @@ fn run_statistics(dir: &Path) -> Result<BTreeMap<String, BTreeMap<usize, f64>>, 
             .collect()
     };
     for e in KEY_EVENTS {
-        let entry = stats.entry(format!("event:{e}|share")).or_default();
+        let entry = stats.entry(format!("events|share:{e}")).or_default();
         for k in &runs_ok {
             entry.insert(*k, 0.0);
         }
@@ -520,7 +520,7 @@ fn run_statistics(dir: &Path) -> Result<BTreeMap<String, BTreeMap<usize, f64>>, 
         let run: usize = record.get(0).and_then(|r| r.parse().ok()).unwrap_or(0);
         let kind = record.get(3).unwrap_or("");
         if KEY_EVENTS.contains(&kind) {
-            stats.entry(format!("event:{kind}|share")).or_default().insert(run, 1.0);
+            stats.entry(format!("events|share:{kind}")).or_default().insert(run, 1.0);
         }
     }
     let mut r = csv::Reader::from_path(dir.join("runs.csv")).map_err(|e| CommandError::Input(e.to_string()))?;
@@ -533,7 +533,7 @@ fn run_statistics(dir: &Path) -> Result<BTreeMap<String, BTreeMap<usize, f64>>, 
         let run: usize = record.get(0).and_then(|r| r.parse().ok()).unwrap_or(0);
         let state = state_col.and_then(|i| record.get(i)).unwrap_or("");
         for s in ["soviet_democracy", "one_party_state", "white_victory", "fragmentation"] {
-            stats.entry(format!("end_state:{s}|share")).or_default().insert(run, f64::from(u8::from(state == s)));
+            stats.entry(format!("end_state|share:{s}")).or_default().insert(run, f64::from(u8::from(state == s)));
         }
     }
     Ok(stats)

@@ -160,7 +160,7 @@ fn a_comparison_interval_contains_zero_before_the_divergence() {
     let cols: Vec<f64> = row.split(',').skip(3).map(|v| v.parse().unwrap()).collect();
     let (low, high) = (cols[3], cols[4]);
     assert!(low <= 0.0 && 0.0 <= high, "{row}");
-    assert!(text.lines().any(|l| l.starts_with("event:kronstadt_holds,thaw,share")));
+    assert!(text.lines().any(|l| l.starts_with("events,thaw,share:kronstadt_holds,")));
     std::fs::remove_dir_all(dir).unwrap();
 }
 
