@@ -324,6 +324,8 @@ pub struct Policies {
     pub terror: f64,
     pub factory: FactoryManagement,
     pub conscription: bool,
+    /// Share of the conscription rate called up (0-1).
+    pub mobilisation: f64,
     pub military_democracy: bool,
     pub factions: Tolerance,
     pub kronstadt_response: KronstadtResponse,

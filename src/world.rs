@@ -289,6 +289,7 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
         terror: leader_platform.terror,
         factory: leader_platform.factory,
         conscription: false,
+        mobilisation: 1.0,
         military_democracy: leader_platform.military_democracy,
         factions: leader_platform.factions,
         kronstadt_response: leader_platform.kronstadt_response,

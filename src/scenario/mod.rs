@@ -476,6 +476,7 @@ pub fn validate(s: &Scenario) -> Vec<String> {
 fn check_policy(errors: &mut Vec<String>, what: &str, p: &Policy) {
     match p {
         Policy::Terror(v) => check_share(errors, &format!("{what}: Terror"), *v),
+        Policy::Mobilisation(v) => check_share(errors, &format!("{what}: Mobilisation"), *v),
         Policy::FoodArmy(v) if *v < 0.0 => errors.push(format!("{what}: FoodArmy must not be negative")),
         _ => {}
     }

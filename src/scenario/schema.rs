@@ -127,6 +127,9 @@ pub enum Policy {
     Terror(f64),
     Factory(FactoryManagement),
     Conscription(bool),
+    /// How much of the conscription rate is called up (0-1): partial call-ups of some classes
+    /// and cities in 1918, general mobilisation from 1919.
+    Mobilisation(f64),
     MilitaryDemocracy(bool),
     Factions(Tolerance),
     PartyLegality(Party, Legality),

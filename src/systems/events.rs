@@ -181,6 +181,7 @@ pub fn set_policy(world: &mut World, policy: &Policy, why: &str) {
             Policy::Terror(v) => pol.terror = *v,
             Policy::Factory(v) => pol.factory = *v,
             Policy::Conscription(v) => pol.conscription = *v,
+            Policy::Mobilisation(v) => pol.mobilisation = *v,
             Policy::MilitaryDemocracy(v) => pol.military_democracy = *v,
             Policy::Factions(v) => pol.factions = *v,
             Policy::KronstadtResponse(v) => pol.kronstadt_response = *v,

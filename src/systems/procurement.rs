@@ -107,8 +107,13 @@ pub fn procurement(
                 match regime {
                     Procurement::FreeTrade => sold = trade_rate * surplus,
                     Procurement::GrainMonopoly => {
-                        take = p.monopoly_delivery * economy.goods.min(1.0) * surplus;
-                        sold = trade_rate * (surplus - take);
+                        // Deliveries at fixed prices, and where the food detachments are out
+                        // (the "food dictatorship" of May 1918), requisition of the surplus.
+                        let delivered = p.monopoly_delivery * economy.goods.min(1.0) * surplus;
+                        let error: f64 = rng.random();
+                        let seized = requisition(&params, household.grain - delivered, keep, coverage, error);
+                        take = delivered + seized;
+                        sold = trade_rate * (surplus - take).max(0.0);
                     }
                     Procurement::Razverstka => {
                         let error: f64 = rng.random();

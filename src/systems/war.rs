@@ -95,7 +95,7 @@ pub fn armies(
     let harvest_months = (7..=9).contains(&month);
     let red_army = metrics.get("red_army");
     let conscription = if government.policy.conscription {
-        w.conscription * (1.0 - red_army / w.red_army_ceiling).max(0.0)
+        w.conscription * government.policy.mobilisation * (1.0 - red_army / w.red_army_ceiling).max(0.0)
     } else {
         0.0
     };
@@ -333,7 +333,10 @@ pub fn fronts(
         for (k, &r) in regions.iter().enumerate() {
             let held_before = (k as f64) < old.floor();
             let held_now = (k as f64) < new.floor();
-            if held_now && !held_before {
+            // A front fights the Reds: it takes regions from them (or contested ones), not what a
+            // third power holds (Ukraine under the Germans in 1918).
+            let from = control.controller[r as usize];
+            if held_now && !held_before && matches!(from, Controller::Soviet | Controller::Contested) {
                 hand_over(&clock, &geography, &mut control, &mut log, r, enemy_controller, &war.fronts[i].id);
             } else if held_before && !held_now {
                 hand_over(&clock, &geography, &mut control, &mut log, r, Controller::Soviet, &war.fronts[i].id);
