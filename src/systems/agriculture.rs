@@ -64,6 +64,8 @@ pub fn agriculture(
         if person.origin != Role::Peasant {
             continue;
         }
+        // No system reads change ticks: skip their bookkeeping in this hot loop.
+        let household = household.bypass_change_detection();
         let farming = person.role == Role::Peasant && person.alive() && person.status != Status::Jailed;
         let region = &geography.regions[geography.districts[person.home as usize].region as usize];
         let r_index = geography.districts[person.home as usize].region as usize;
@@ -92,7 +94,7 @@ pub fn agriculture(
             let per_area = seed_per_area(&params, region);
             let available = household.grain + household.hidden;
             let area = planned.min(available / per_area);
-            seed += draw(&mut household, area * per_area);
+            seed += draw(household, area * per_area);
             household.sown += area;
             if spring {
                 sown_spring += area;
@@ -101,10 +103,10 @@ pub fn agriculture(
         }
         let people = person.weight as f64;
         let (food_need, fodder_need) = weekly_need(&params, region, people);
-        let ate = draw(&mut household, food_need);
+        let ate = draw(household, food_need);
         eaten += ate;
         household.food_ratio = if food_need > 0.0 { ate / food_need } else { 1.0 };
-        fodder += draw(&mut household, fodder_need);
+        fodder += draw(household, fodder_need);
         let rot_open = household.grain * spoil_rate;
         let rot_hidden = household.hidden * spoil_rate;
         household.grain -= rot_open;

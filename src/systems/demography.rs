@@ -36,6 +36,8 @@ pub fn demography(
         if !person.alive() {
             continue;
         }
+        // No system reads change ticks: skip their bookkeeping in this hot loop.
+        let person = person.bypass_change_detection();
         let rng = rng.for_agent(person.id);
         let d = person.district as usize;
         let region = geography.districts[d].region as usize;

@@ -92,6 +92,8 @@ pub fn procurement(
         if person.role != Role::Peasant || !person.alive() || person.status == Status::Jailed {
             continue;
         }
+        // No system reads change ticks: skip their bookkeeping in this hot loop.
+        let household = household.bypass_change_detection();
         let d = person.district as usize;
         let dist = &geography.districts[d];
         let region = &geography.regions[dist.region as usize];
