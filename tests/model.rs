@@ -1,6 +1,7 @@
 //! Behaviour tests of the whole model: accounting, determinism, and the branches the
 //! scenario must be able to play out (MODEL.md §6: Brest-Litovsk, Kronstadt and the thaw).
 
+use revsim::model::{Clock, Kronstadt, KronstadtState};
 use revsim::output::{events_csv, timeseries_csv};
 use revsim::run::{RunOutput, check_accounting, simulate, simulate_with};
 use revsim::scenario::{self, Change, EnvironmentChange, Resolved};
@@ -77,54 +78,52 @@ fn without_the_treaty_nothing_is_ceded_and_the_left_srs_stay() {
     assert!(first(&base, "legion_revolt").is_some());
 }
 
-/// A garrison made to rise at the first active sailor, so the test is about the ice.
-fn rising_garrison(breakup: &str) -> Resolved {
-    let mut changes = vec![
-        Change::SetParameter("kronstadt.mutiny_share".into(), 0.0),
-        Change::SetParameter("kronstadt.loyal_force".into(), 0.0),
+/// The baseline with the 1921 ice break-up moved, and the garrison made to rise on
+/// 1 March 1921 (whatever it did before), so the test is about the ice and the assault.
+fn forced_rising(breakup: &str, seed: u64) -> RunOutput {
+    let resolved = with(&[
+        Change::SetEnvironment(EnvironmentChange { gulf_of_finland_ice_breakup: Some(breakup.parse().unwrap()) }),
         Change::SetParameter("kronstadt.assault_success".into(), 1.0),
-        Change::SetParameter("kronstadt.village_news".into(), 50.0),
-    ];
-    for year in 1918..=1922 {
-        let date = format!("{year}-{}", breakup);
-        changes.push(Change::SetEnvironment(EnvironmentChange {
-            gulf_of_finland_ice_breakup: Some(date.parse().unwrap()),
-        }));
-    }
-    let mut r = with(&changes);
-    // No winter freeze-up either when the ice breaks up on 1 January.
-    if breakup == "01-01" {
-        r.scenario.environment.as_mut().unwrap().gulf_of_finland_freeze_day = 400;
-    }
-    r
+    ]);
+    let rising: revsim::date::Date = "1921-03-01".parse().unwrap();
+    let mut forced = false;
+    let out = simulate_with(&resolved, seed, TEST_SCALE, |world| {
+        let (tick, date) = {
+            let clock = world.resource::<Clock>();
+            (clock.tick, clock.date)
+        };
+        if date >= rising && !forced {
+            world.resource_mut::<Kronstadt>().state = KronstadtState::Mutiny { since: tick };
+            forced = true;
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert!(forced);
+    out
+}
+
+/// The first event of a kind on or after 1 March 1921.
+fn after_rising(out: &RunOutput, kind: &str) -> bool {
+    out.events.iter().any(|e| e.kind == kind && e.date.to_string().as_str() >= "1921-03-01")
 }
 
 #[test]
 fn with_the_ice_gone_before_the_assault_the_assault_fails() {
-    let mut risings = 0;
     for seed in 1..=3 {
-        let out = simulate(&rising_garrison("01-01"), seed, TEST_SCALE).unwrap();
-        if first(&out, "kronstadt_mutiny").is_some() {
-            risings += 1;
-            assert!(first(&out, "kronstadt_suppressed").is_none(), "seed {seed}: no assault can cross open water");
-            assert!(first(&out, "kronstadt_holds").is_some(), "seed {seed}: the fortress holds");
-        }
+        let out = forced_rising("1921-03-05", seed);
+        assert!(!after_rising(&out, "kronstadt_suppressed"), "seed {seed}: no assault can cross open water");
+        assert!(after_rising(&out, "kronstadt_holds"), "seed {seed}: the fortress holds");
     }
-    assert!(risings > 0, "the garrison rose in at least one seed");
 }
 
 #[test]
 fn while_the_ice_holds_a_strong_assault_takes_the_fortress() {
-    let mut risings = 0;
     for seed in 1..=3 {
-        let out = simulate(&rising_garrison("12-30"), seed, TEST_SCALE).unwrap();
-        if first(&out, "kronstadt_mutiny").is_some() {
-            risings += 1;
-            assert!(first(&out, "kronstadt_suppressed").is_some(), "seed {seed}: stormed across the ice");
-            assert!(first(&out, "kronstadt_holds").is_none(), "seed {seed}");
-        }
+        let out = forced_rising("1921-04-30", seed);
+        assert!(after_rising(&out, "kronstadt_suppressed"), "seed {seed}: stormed across the ice");
+        assert!(!after_rising(&out, "kronstadt_holds"), "seed {seed}");
     }
-    assert!(risings > 0, "the garrison rose in at least one seed");
 }
 
 #[test]
