@@ -7,7 +7,7 @@
 
 use crate::metrics::Metrics;
 use crate::model::*;
-use crate::scenario::{FactoryManagement, PeaceStatus};
+use crate::scenario::{Controller, FactoryManagement, PeaceStatus};
 use crate::systems::Coefficients;
 use bevy_ecs::prelude::*;
 use rand::RngExt;
@@ -72,9 +72,11 @@ pub fn cities(
     let to_army = release.min(army_need);
     let to_cities = (release - to_army).min(urban_need);
     economy.state_stock -= to_army + to_cities;
-    // Bag traders sell what the towns will still buy after the rations.
-    let bag = (economy.bag_in_transit * params.procurement.bag_arrival).min((urban_need - to_cities).max(0.0));
-    economy.bag_in_transit -= bag;
+    // Bag traders arrive with a share of what they bought; the towns buy what they still need
+    // after the rations, and the rest is sold and eaten on the way (it never comes back).
+    let arriving = economy.bag_in_transit * params.procurement.bag_arrival;
+    let bag = arriving.min((urban_need - to_cities).max(0.0));
+    economy.bag_in_transit -= arriving;
     economy.state_to_cities = to_cities;
     economy.bag_to_cities = bag;
     economy.urban_need = urban_need;
@@ -108,12 +110,13 @@ pub fn cities(
             }
         }
     }
-    // Industry: coal from the regions the Soviets hold, food, and management.
+    // Industry: coal from the regions the Whites and the Central Powers do not hold (a national
+    // or contested Ukraine still sent coal north), food, and management.
     let coal: f64 = geography
         .regions
         .iter()
         .enumerate()
-        .filter(|(r, _)| control.soviet(*r as u16))
+        .filter(|(r, _)| !matches!(control.controller[*r], Controller::White | Controller::CentralPowers))
         .map(|(_, region)| region.coal_share)
         .sum();
     economy.fuel = (coal + c.other_fuel).min(1.0);
