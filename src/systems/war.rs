@@ -333,10 +333,7 @@ pub fn fronts(
         for (k, &r) in regions.iter().enumerate() {
             let held_before = (k as f64) < old.floor();
             let held_now = (k as f64) < new.floor();
-            // A front fights the Reds: it takes regions from them (or contested ones), not what a
-            // third power holds (Ukraine under the Germans in 1918).
-            let from = control.controller[r as usize];
-            if held_now && !held_before && matches!(from, Controller::Soviet | Controller::Contested) {
+            if held_now && !held_before {
                 hand_over(&clock, &geography, &mut control, &mut log, r, enemy_controller, &war.fronts[i].id);
             } else if held_before && !held_now {
                 hand_over(&clock, &geography, &mut control, &mut log, r, Controller::Soviet, &war.fronts[i].id);
