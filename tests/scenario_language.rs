@@ -126,5 +126,7 @@ fn every_parameter_of_the_baseline_says_where_it_comes_from() {
     for row in rows {
         let source = row.split('|').nth(3).unwrap().trim();
         assert!(!source.is_empty(), "no source for {row}");
+        let bare = source.contains("calibrated") && !source.contains("calibrated on");
+        assert!(!bare, "a calibrated parameter must name its targets (`calibrated on: ...`): {row}");
     }
 }
