@@ -51,7 +51,13 @@ fn statistic_label(stat: &str) -> String {
 pub fn forest_rows(c: &ComparisonData) -> Vec<ForestRow> {
     let scen = |name: &str| c.scenarios.iter().position(|s| s.name == name).unwrap_or(1);
     let mut keys: Vec<(&str, &str)> = Vec::new();
+    // An essay's forest plot: a metric with a value at the end shows that one; its dated means
+    // stay in comparison.csv.
+    let has_final = |metric: &str| c.effects.iter().any(|e| e.metric == metric && e.statistic == "final");
     for e in &c.effects {
+        if e.statistic.starts_with("mean@") && has_final(&e.metric) {
+            continue;
+        }
         let k = (e.metric.as_str(), e.statistic.as_str());
         if !keys.contains(&k) {
             keys.push(k);
