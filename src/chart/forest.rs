@@ -206,7 +206,9 @@ impl ForestChart {
             .flat_map(|r| [r.lo, r.hi, r.x])
             .filter(|v| v.is_finite())
             .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
-        let pad = (hi - lo).max(1e-9) * 0.05;
+        // With no difference at all, show a readable ±1 around zero rather than ticks of 0.
+        let (lo, hi) = if hi - lo < 1e-9 { (-1.0, 1.0) } else { (lo, hi) };
+        let pad = (hi - lo) * 0.05;
         let xaxis = NumAxis::for_data(lo - pad, hi + pad, Kind::Number, 6);
         let n = rows.len() as f64;
         let xl = text_size(area, "Ag", &tick_style).1 + text_size(area, "Ag", &desc_style).1 + u.i(16.0);
