@@ -314,6 +314,21 @@ pub fn history(opts: &HistoryOptions) -> Result<(PathBuf, Vec<crate::history::Ou
     let runs: usize = end_states.iter().map(|(_, n)| n).sum();
     output::write_atomic(&staged.path("history.csv"), crate::history::history_csv(&outcomes).as_bytes())?;
     output::write_atomic(&staged.path("history.md"), crate::history::history_md(&outcomes, runs).as_bytes())?;
+    let title = scenario::load(&opts.scenario).map(|r| r.scenario.title).unwrap_or_default();
+    let m = serde_json::json!({
+        "scenario": "history",
+        "title": title,
+        "runs": runs,
+        "seed": opts.ensemble.seed,
+        "scale": opts.ensemble.scale,
+        "version": env!("CARGO_PKG_VERSION"),
+        "ensemble": opts.from.as_ref().map_or("ensemble".to_string(), |d| d.display().to_string()),
+        "finished": output::now_utc(),
+    });
+    output::write_atomic(
+        &staged.path("manifest.json"),
+        (serde_json::to_string_pretty(&m).unwrap_or_default() + "\n").as_bytes(),
+    )?;
     let dir = staged.commit()?;
     if let Some(charts) = &opts.ensemble.charts {
         let draw = |d: &Path| crate::chart::draw_folder(d, charts).map_err(|e| CommandError::Chart(e.to_string()));

@@ -608,6 +608,17 @@ pub struct HistoryRow {
     pub model_p95: f64,
     /// `met`, `close` or `missed`.
     pub verdict: String,
+    /// The values are dates (days since 1970), for targets on when an event happened.
+    pub dates: bool,
+}
+
+/// A number, or a date as days since 1970 (with `true`).
+fn num_or_date(rec: &csv::StringRecord, col: Option<usize>) -> (f64, bool) {
+    let cell = col.and_then(|c| rec.get(c)).unwrap_or("");
+    match cell.parse::<f64>() {
+        Ok(v) => (v, false),
+        Err(_) => Date::parse(cell).map_or((f64::NAN, false), |d| (f64::from(d.days()), true)),
+    }
 }
 
 pub fn read_history(path: &Path) -> Result<Vec<HistoryRow>, ChartError> {
@@ -615,17 +626,25 @@ pub fn read_history(path: &Path) -> Result<Vec<HistoryRow>, ChartError> {
     let c = |n: &str| t.col(n);
     Ok(t.rows
         .iter()
-        .map(|(_, rec)| HistoryRow {
-            target: text(rec, c("target")),
-            metric: text(rec, c("metric")),
-            date: c("date").and_then(|i| rec.get(i)).and_then(Date::parse),
-            low: num(rec, c("low")),
-            central: num(rec, c("central")),
-            high: num(rec, c("high")),
-            model_p05: num(rec, c("model_p05")),
-            model_median: num(rec, c("model_median")),
-            model_p95: num(rec, c("model_p95")),
-            verdict: text(rec, c("verdict")).to_lowercase(),
+        .map(|(_, rec)| {
+            let cells: Vec<(f64, bool)> = ["low", "central", "high", "model_p05", "model_median", "model_p95"]
+                .iter()
+                .map(|n| num_or_date(rec, c(n)))
+                .collect();
+            HistoryRow {
+                target: text(rec, c("target")),
+                metric: text(rec, c("metric")),
+                // A date window ("from/to") is shown by its values, not as one date.
+                date: c("date").and_then(|i| rec.get(i)).and_then(Date::parse),
+                low: cells[0].0,
+                central: cells[1].0,
+                high: cells[2].0,
+                model_p05: cells[3].0,
+                model_median: cells[4].0,
+                model_p95: cells[5].0,
+                verdict: text(rec, c("verdict")).to_lowercase(),
+                dates: cells.iter().any(|c| c.1),
+            }
         })
         .collect())
 }

@@ -157,7 +157,9 @@ impl HistoryChart {
                 GRID.stroke_width(u.u(1.0)),
             ))
             .d()?;
-            text(area, &axis.label(*t), (x, y_ticks), &tick_style, HPos::Center, VPos::Top)?;
+            let label =
+                if r.dates { super::date::Date::from_days(t.round() as i32).month_year() } else { axis.label(*t) };
+            text(area, &label, (x, y_ticks), &tick_style, HPos::Center, VPos::Top)?;
         }
         if r.low.is_finite() && r.high.is_finite() {
             let (a, b) = (px(r.low), px(r.high));

@@ -370,6 +370,7 @@ fn many_rows_make_taller_charts_not_overlaps() {
             model_median: 1.6e6,
             model_p95: 2.4e6,
             verdict: "close".into(),
+            dates: false,
         });
     }
     let files = history_chart(&dir, &png_opts(), &rows, &Manifest::default()).unwrap();
