@@ -48,6 +48,27 @@ pub struct EnsembleOptions {
     pub charts: Option<crate::chart::ChartOptions>,
 }
 
+impl EnsembleOptions {
+    /// An ensemble with the usual defaults: no output folder chosen, nothing forced or resumed,
+    /// a progress bar on a terminal, no charts.
+    pub fn new(scenario: PathBuf, runs: usize, seed: u64, jobs: usize, scale: u32, command_line: String) -> Self {
+        EnsembleOptions {
+            scenario,
+            runs,
+            seed,
+            jobs,
+            scale,
+            out: None,
+            force: false,
+            resume: false,
+            quiet: false,
+            command_line,
+            fail_run: None,
+            charts: None,
+        }
+    }
+}
+
 /// What an ensemble did.
 #[derive(Clone, Debug)]
 pub struct EnsembleReport {

@@ -44,18 +44,17 @@ fn main() {
         }
         cli::Command::Compare { scenarios, runs, seed, jobs, scale, out, force, quiet, charts } => {
             let ensemble = EnsembleOptions {
-                scenario: scenarios[0].clone(),
-                runs,
-                seed,
-                jobs: jobs.unwrap_or_else(cores),
-                scale,
-                out: None,
                 force,
-                resume: false,
                 quiet,
-                command_line,
-                fail_run: None,
                 charts: charts.options(),
+                ..EnsembleOptions::new(
+                    scenarios[0].clone(),
+                    runs,
+                    seed,
+                    jobs.unwrap_or_else(cores),
+                    scale,
+                    command_line,
+                )
             };
             let opts = ensemble::CompareOptions { scenarios, ensemble, out };
             ensemble::compare(&opts).map(|(dir, reports)| {
@@ -67,18 +66,10 @@ fn main() {
         }
         cli::Command::History { runs, from, scenario, targets, seed, jobs, scale, out, force, quiet, charts } => {
             let ensemble = EnsembleOptions {
-                scenario: scenario.clone(),
-                runs,
-                seed,
-                jobs: jobs.unwrap_or_else(cores),
-                scale,
-                out: None,
                 force,
-                resume: false,
                 quiet,
-                command_line,
-                fail_run: None,
                 charts: charts.options(),
+                ..EnsembleOptions::new(scenario.clone(), runs, seed, jobs.unwrap_or_else(cores), scale, command_line)
             };
             let opts = commands::HistoryOptions { scenario, targets, from, ensemble, out };
             commands::history(&opts).map(|(dir, outcomes, runs)| {
@@ -92,18 +83,9 @@ fn main() {
         }
         cli::Command::Calibrate { params, passes, runs, scenario, targets, seed, jobs, scale } => {
             let ensemble = EnsembleOptions {
-                scenario: scenario.clone(),
-                runs,
-                seed,
-                jobs: jobs.unwrap_or_else(cores),
-                scale,
-                out: None,
                 force: true,
-                resume: false,
                 quiet: true,
-                command_line,
-                fail_run: None,
-                charts: None,
+                ..EnsembleOptions::new(scenario.clone(), runs, seed, jobs.unwrap_or_else(cores), scale, command_line)
             };
             let opts = revsim::calibrate::CalibrateOptions { scenario, targets, grids: params, passes, ensemble };
             revsim::calibrate::calibrate(&opts, |line| eprintln!("{line}")).map(|(best, loss, outcomes)| {

@@ -590,6 +590,27 @@ impl EventLog {
         });
     }
 
+    /// An event in one district (named `<region>-<number>`).
+    pub fn push_district(
+        &mut self,
+        clock: &Clock,
+        kind: &str,
+        region: &str,
+        district: usize,
+        value: f64,
+        detail: &str,
+    ) {
+        self.rows.push(LoggedEvent {
+            tick: clock.tick,
+            date: clock.date,
+            kind: kind.to_string(),
+            region: region.to_string(),
+            district: format!("{region}-{district}"),
+            value,
+            detail: detail.to_string(),
+        });
+    }
+
     pub fn happened(&self, kind: &str) -> bool {
         self.rows.iter().any(|r| r.kind == kind)
     }

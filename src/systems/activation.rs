@@ -120,15 +120,8 @@ pub fn activation(
                 districts.uprising_weeks[d] = 1;
                 ledger.uprisings += 1;
                 let region = &geography.regions[dist.region as usize].id;
-                log.rows.push(LoggedEvent {
-                    tick: clock.tick,
-                    date: clock.date,
-                    kind: "uprising_started".into(),
-                    region: region.clone(),
-                    district: format!("{region}-{d}"),
-                    value: rural_active[d],
-                    detail: format!("{:.0}% of the district active", share * 100.0),
-                });
+                let detail = format!("{:.0}% of the district active", share * 100.0);
+                log.push_district(&clock, "uprising_started", region, d, rural_active[d], &detail);
             }
         } else if share < a.uprising_end {
             districts.uprising_weeks[d] = 0;

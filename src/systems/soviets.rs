@@ -86,15 +86,14 @@ pub fn soviets(
                 soviet.shares = shares;
                 soviet.status = SovietStatus::Functioning;
                 soviet.autonomy = (soviet.autonomy + s.autonomy_gain).min(1.0);
-                log.rows.push(LoggedEvent {
-                    tick: clock.tick,
-                    date: clock.date,
-                    kind: "soviet_honoured".into(),
-                    region: region_id.clone(),
-                    district: format!("{region_id}-{d}"),
-                    value: governing,
-                    detail: "the opposition's majority takes its seats".into(),
-                });
+                log.push_district(
+                    &clock,
+                    "soviet_honoured",
+                    region_id,
+                    d,
+                    governing,
+                    "the opposition's majority takes its seats",
+                );
             }
             ElectionPolicy::Packed => {
                 let mut packed = shares;
@@ -117,15 +116,14 @@ pub fn soviets(
                 soviet.shares = appointed;
                 soviet.status = SovietStatus::Dispersed;
                 soviet.autonomy = 0.0;
-                log.rows.push(LoggedEvent {
-                    tick: clock.tick,
-                    date: clock.date,
-                    kind: "soviet_dispersed".into(),
-                    region: region_id.clone(),
-                    district: format!("{region_id}-{d}"),
-                    value: governing,
-                    detail: "the governing parties lost; a revolutionary committee replaces the soviet".into(),
-                });
+                log.push_district(
+                    &clock,
+                    "soviet_dispersed",
+                    region_id,
+                    d,
+                    governing,
+                    "the governing parties lost; a revolutionary committee replaces the soviet",
+                );
             }
         }
     }
