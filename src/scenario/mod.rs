@@ -433,6 +433,10 @@ pub fn validate(s: &Scenario) -> Vec<String> {
                 errors.push(format!("weather for `{}` {}: factor must not be negative", w.region, w.year));
             }
         }
+        for t in &env.transport_crises {
+            check_date(&mut errors, "transport crisis", t.from);
+            check_share(&mut errors, "transport crisis: deliveries", t.deliveries);
+        }
         for a in &env.allied_aid {
             check_front(&mut errors, "allied_aid", &a.front);
             check_date(&mut errors, &format!("allied_aid on `{}`", a.front), a.from);

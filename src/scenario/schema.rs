@@ -416,6 +416,20 @@ pub struct Environment {
     pub gulf_of_finland_ice_breakup: Vec<Date>,
     pub gulf_of_finland_freeze_day: i32,
     pub allied_aid: Vec<AidSpell>,
+    /// Spells when the railways could carry only part of the grain to the towns (snowbound
+    /// lines, no fuel for the locomotives).
+    #[serde(default)]
+    pub transport_crises: Vec<TransportCrisis>,
+}
+
+/// A transport crisis: the share of the grain meant for the towns that reaches them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransportCrisis {
+    pub from: Date,
+    pub to: Date,
+    /// Share of deliveries to the towns that arrive (0-1).
+    pub deliveries: f64,
 }
 
 /// A scenario file.

@@ -44,6 +44,7 @@ pub fn cities(
     government: Res<Government>,
     metrics: Res<Metrics>,
     war: Res<War>,
+    env: Res<crate::systems::events::Environment>,
     mut economy: ResMut<Economy>,
     mut ledger: ResMut<Ledger>,
     mut agents: Query<(&mut Person, &mut Household)>,
@@ -72,10 +73,14 @@ pub fn cities(
     let to_army = release.min(army_need);
     let to_cities = (release - to_army).min(urban_need);
     economy.state_stock -= to_army + to_cities;
+    // In a transport crisis only part of what is sent arrives; the rest waits in the depots.
+    let arrives = env.transport(clock.date);
+    economy.state_stock += to_cities * (1.0 - arrives);
+    let to_cities = to_cities * arrives;
     // Bag traders arrive with a share of what they bought; the towns buy what they still need
     // after the rations, and the rest is sold and eaten on the way (it never comes back).
     let arriving = economy.bag_in_transit * params.procurement.bag_arrival;
-    let bag = arriving.min((urban_need - to_cities).max(0.0));
+    let bag = (arriving * arrives).min((urban_need - to_cities).max(0.0));
     economy.bag_in_transit -= arriving;
     economy.state_to_cities = to_cities;
     economy.bag_to_cities = bag;

@@ -40,6 +40,8 @@ pub struct Environment {
     freeze_day: i32,
     /// (front, from, to, supply)
     aid: Vec<(usize, Date, Date, f64)>,
+    /// (from, to, share of deliveries that arrive)
+    transport: Vec<(Date, Date, f64)>,
 }
 
 impl Environment {
@@ -51,6 +53,7 @@ impl Environment {
             ice_breakup: env.gulf_of_finland_ice_breakup.clone(),
             freeze_day: env.gulf_of_finland_freeze_day,
             aid: env.allied_aid.iter().map(|a| (front(&a.front), a.from, a.to, a.supply)).collect(),
+            transport: env.transport_crises.iter().map(|t| (t.from, t.to, t.deliveries)).collect(),
         }
     }
 
@@ -66,6 +69,11 @@ impl Environment {
         let before_breakup = breakup.is_some_and(|b| date < *b);
         let after_freeze = date.day_of_year() >= self.freeze_day;
         before_breakup || after_freeze
+    }
+
+    /// Share of the grain sent to the towns that arrives on this date (1 = no crisis).
+    pub fn transport(&self, date: Date) -> f64 {
+        self.transport.iter().filter(|(from, to, _)| date >= *from && date <= *to).map(|t| t.2).fold(1.0, f64::min)
     }
 
     /// Allied supply multiplier on a front on this date (1 = no aid).
@@ -474,6 +482,7 @@ mod tests {
             ice_breakup: vec![breakup.parse().unwrap()],
             freeze_day: 335,
             aid: vec![(1, "1919-01-01".parse().unwrap(), "1919-12-31".parse().unwrap(), 1.5)],
+            transport: vec![("1921-01-20".parse().unwrap(), "1921-03-15".parse().unwrap(), 0.6)],
         }
     }
 
@@ -494,5 +503,7 @@ mod tests {
         assert_eq!(e.aid(1, "1919-06-01".parse().unwrap()), 1.5);
         assert_eq!(e.aid(1, "1920-06-01".parse().unwrap()), 1.0);
         assert_eq!(e.aid(0, "1919-06-01".parse().unwrap()), 1.0);
+        assert_eq!(e.transport("1921-02-01".parse().unwrap()), 0.6);
+        assert_eq!(e.transport("1921-04-01".parse().unwrap()), 1.0);
     }
 }
