@@ -4,9 +4,9 @@ use revsim::ensemble::{EnsembleOptions, ensemble_resolved};
 use revsim::history::{Verdict, load_targets, score};
 use std::path::PathBuf;
 
-/// Targets met (of 23) on 6 seeds at 5,000 people per agent when the threshold was last set;
+/// Targets met (of 23) on 6 seeds at 5,000 people per agent: 22 when the threshold was set (19);
 /// raise it when calibration improves, never lower it without saying why in the commit.
-const MIN_MET: usize = 16;
+const MIN_MET: usize = 19;
 /// No target may be missed by more than a factor of two (issue 6).
 const MAX_FACTOR: f64 = 2.0;
 
