@@ -630,6 +630,16 @@ pub fn compare(opts: &CompareOptions) -> Result<(PathBuf, Vec<EnsembleReport>), 
     }
     let text = comparison_csv(&dirs, opts.ensemble.seed)?;
     output::write_atomic(&staged.path("comparison.csv"), text.as_bytes())?;
+    // When the first scenario is the baseline and the project's historical targets sit beside
+    // its scenarios folder, score it too, so the comparison carries the history chart.
+    let targets = opts.scenarios[0].parent().map(|d| d.join("../data/history/targets.csv"));
+    if resolved[0].scenario.extends.is_none()
+        && resolved[0].applied.is_empty()
+        && let Some(targets) = targets.filter(|t| t.is_file())
+    {
+        let outcomes = crate::history::score(&dirs[0].1, &crate::history::load_targets(&targets)?)?;
+        output::write_atomic(&staged.path("history.csv"), crate::history::history_csv(&outcomes).as_bytes())?;
+    }
     let scenarios: Vec<serde_json::Value> = resolved
         .iter()
         .map(|r| serde_json::json!({"name": r.scenario.name, "title": r.scenario.title, "dir": r.scenario.name}))

@@ -112,3 +112,17 @@ fn validate_accepts_the_baseline() {
     let result = revsim().args(["validate", repo("scenarios/baseline.ron").to_str().unwrap()]).output().unwrap();
     assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
 }
+
+#[test]
+fn the_committed_parameter_table_is_the_baselines() {
+    // docs/PARAMETERS.md is generated; a parameter or comment changed in the baseline must be
+    // regenerated there too, or a historian reads stale numbers.
+    let table = revsim::commands::parameter_table(&repo("scenarios/baseline.ron")).expect("the table");
+    let committed = std::fs::read_to_string(repo("docs/PARAMETERS.md")).expect("docs/PARAMETERS.md");
+    let body = committed.split_once("\n\n| parameter").map(|(_, rest)| format!("| parameter{rest}"));
+    assert_eq!(
+        body.as_deref(),
+        Some(table.as_str()),
+        "docs/PARAMETERS.md is stale: regenerate it with `revsim explain --params scenarios/baseline.ron`"
+    );
+}

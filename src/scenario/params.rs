@@ -190,6 +190,10 @@ pub struct WarParams {
     pub military_democracy_combat: f64,
     /// Share of the Red Army kept in the rear against greens and uprisings.
     pub red_rear_share: f64,
+    /// How the Reds weigh the fronts when they share out the field army: each front gets a
+    /// share in proportion to its enemy's power raised to this (1 = proportional, 2 =
+    /// Lanchester's square law, concentrating on the main front).
+    pub front_focus: f64,
     /// Regions per week the front moves per unit of log power ratio.
     pub front_speed: f64,
     /// Weekly losses of a side per unit of the opponent's power ratio (share of combatants).

@@ -287,10 +287,12 @@ pub fn fronts(
             white_power(&params, white[i], f.external, env.aid(i, clock.date), raids)
         })
         .collect();
-    // The Reds concentrate on the main threat (Lanchester's square law: a front's weight is
-    // its power squared), as the party named one "main front" at a time: "All to the Eastern
-    // Front" (April 1919), "Everything for the struggle against Denikin!" (July 1919).
-    let focus_total: f64 = (0..nf).filter(|i| fighting[*i]).map(|i| enemy_power[i] * enemy_power[i]).sum();
+    // The Reds concentrate on the main threat (a front's weight is its power raised to
+    // `war.front_focus`; 2 is Lanchester's square law), as the party named one "main front" at a
+    // time: "All to the Eastern Front" (April 1919), "Everything for the struggle against
+    // Denikin!" (July 1919).
+    let focus = |power: f64| power.max(0.0).powf(w.front_focus);
+    let focus_total: f64 = (0..nf).filter(|i| fighting[*i]).map(|i| focus(enemy_power[i])).sum();
     for t in war.white_threat.iter_mut() {
         *t = 0.0;
     }
@@ -302,7 +304,7 @@ pub fn fronts(
         if !fighting[i] {
             continue;
         }
-        let share = if focus_total > 0.0 { enemy_power[i] * enemy_power[i] / focus_total } else { 0.0 };
+        let share = if focus_total > 0.0 { focus(enemy_power[i]) / focus_total } else { 0.0 };
         let red_power = red_field * share;
         let enemy = enemy_power[i];
         let delta = front_movement(&params, enemy, red_power);
