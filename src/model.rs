@@ -477,6 +477,10 @@ pub struct Kronstadt {
     pub state: KronstadtState,
     /// Grievance the garrison took from repression of Petrograd strikes (0-1).
     pub petrograd_signal: f64,
+    /// The share of Petrograd's workers on strike the sailors are used to (a moving average).
+    pub petrograd_habit: f64,
+    /// The last week in which Petrograd strikers were arrested.
+    pub petrograd_arrest_tick: Option<u32>,
     pub holds_weeks: u32,
 }
 

@@ -385,7 +385,13 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
     world.insert_resource(government);
     world.insert_resource(war);
     world.insert_resource(economy);
-    world.insert_resource(Kronstadt { state: KronstadtState::Loyal, petrograd_signal: 0.0, holds_weeks: 0 });
+    world.insert_resource(Kronstadt {
+        state: KronstadtState::Loyal,
+        petrograd_signal: 0.0,
+        petrograd_habit: 0.0,
+        petrograd_arrest_tick: None,
+        holds_weeks: 0,
+    });
     world.insert_resource(ledger);
     world.insert_resource(EventLog::default());
     world.insert_resource(Metrics::default());

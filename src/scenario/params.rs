@@ -371,6 +371,10 @@ pub struct KronstadtParams {
     pub petrograd_signal: f64,
     /// Weekly decay of that signal.
     pub signal_decay: f64,
+    /// Weekly rate at which the sailors get used to Petrograd's level of strikes: only a
+    /// strike wave above what they are used to, and repressed, is news (seed 004 I4-I5: the
+    /// February 1921 wave, its martial law and mass arrests).
+    pub strike_habit: f64,
     /// Weight of requisition in the sailors' home villages in their hardship (news from
     /// home, seed 004 I4).
     pub village_news: f64,

@@ -23,6 +23,14 @@ pub fn assault_success(params: &crate::scenario::Params, ice_holds: bool, garris
     1.0 - (-k.assault_success * k.assault_force / garrison.max(1.0)).exp()
 }
 
+/// What the sailors hear from Petrograd in a week: a strike wave met with arrests is news by
+/// how far it rises above the level of strikes they are used to (`habit`); strikes they are
+/// used to, or strikes left alone, are not (seed 004 I4: the delegation of 26-28 February 1921
+/// came back with news of the suppression of a new wave).
+pub fn petrograd_news(repressed_wave: bool, share: f64, habit: f64) -> f64 {
+    if repressed_wave { (share - habit).max(0.0) } else { 0.0 }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn kronstadt(
     clock: Res<Clock>,
@@ -40,10 +48,15 @@ pub fn kronstadt(
     // The Petrograd signal: strikes there repressed this week.
     let petrograd = geography.districts.iter().find(|d| d.city == Some(0)).map(|d| d.region as usize);
     if let Some(r) = petrograd {
-        // A strike wave met with arrests: its size (share of workers out) is the signal.
-        let repressed =
-            if unrest.strike_wave[r] && unrest.strikers_arrested[r] > 0.0 { unrest.strike_share[r] } else { 0.0 };
-        fortress.petrograd_signal = fortress.petrograd_signal * (1.0 - k.signal_decay) + k.petrograd_signal * repressed;
+        let share = unrest.strike_share[r];
+        if unrest.strikers_arrested[r] > 0.0 {
+            fortress.petrograd_arrest_tick = Some(clock.tick);
+        }
+        // Arrests in the last month count (at a coarse scale a week may have none by chance).
+        let repressed = fortress.petrograd_arrest_tick.is_some_and(|t| clock.tick < t + 4);
+        let news = petrograd_news(unrest.strike_wave[r] && repressed, share, fortress.petrograd_habit);
+        fortress.petrograd_signal = fortress.petrograd_signal * (1.0 - k.signal_decay) + k.petrograd_signal * news;
+        fortress.petrograd_habit += k.strike_habit * (share - fortress.petrograd_habit);
     }
     let (mut garrison, mut active) = (0.0, 0.0);
     for person in agents.iter() {
@@ -120,5 +133,14 @@ mod tests {
         assert_eq!(assault_success(&params, false, 15_000.0), 0.0);
         assert!(assault_success(&params, true, 15_000.0) > 0.0);
         assert!(assault_success(&params, true, 5_000.0) > assault_success(&params, true, 15_000.0));
+    }
+
+    #[test]
+    fn only_a_new_strike_wave_repressed_is_news_to_the_sailors() {
+        // A wave rising above what the sailors are used to, met with arrests: news by its rise.
+        assert!((petrograd_news(true, 0.6, 0.25) - 0.35).abs() < 1e-12);
+        // Strikes they are used to, or a wave left alone: no news.
+        assert_eq!(petrograd_news(true, 0.3, 0.5), 0.0);
+        assert_eq!(petrograd_news(false, 0.6, 0.25), 0.0);
     }
 }

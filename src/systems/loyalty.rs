@@ -120,7 +120,7 @@ pub fn loyalty(
             // not of what the Whites took behind their lines.
             let home_region = geography.districts[person.home as usize].region;
             let news = if control.soviet(home_region) { districts.take_share[person.home as usize] } else { 0.0 };
-            pressure += params.kronstadt.village_news * news + kronstadt.petrograd_signal;
+            pressure += params.kronstadt.village_news * news;
         }
         if holds && (person.role == Role::Soldier || geography.districts[d].city == Some(0)) {
             pressure += params.kronstadt.spread;
@@ -145,7 +145,13 @@ pub fn loyalty(
             (support + l.support_rate * (target - support) + l.peer_weight * (peer - support)).clamp(0.0, 1.0);
         mind.hardship = hardship as f32;
         mind.support = support as f32;
-        mind.grievance = grievance(&params, hardship, support, districts.repression[d]) as f32;
+        let mut g = grievance(&params, hardship, support, districts.repression[d]);
+        if person.army == Army::Kronstadt {
+            // News of a strike wave repressed in Petrograd prompts sailors who are already
+            // unhappy (seed 004 I4): it multiplies their grievance, it does not make one.
+            g = (g * (1.0 + kronstadt.petrograd_signal)).min(1.0);
+        }
+        mind.grievance = g as f32;
         // Party choice.
         let rng = rng.for_agent(person.id);
         if rng.random::<f64>() < l.party_switch {
