@@ -81,6 +81,7 @@ revsim ensemble scenarios/baseline.ron --runs 500 --resume   # finish an interru
 Run k (from 0) uses seed SEED + k, so `revsim run --seed <that>` reproduces it. Files are the same \
 whatever --jobs is. Writes runs.csv, timeseries.csv, events.csv, summary.csv, manifest.json.")]
     Ensemble {
+        /// The scenario file (RON).
         scenario: PathBuf,
         /// Number of runs.
         #[arg(long, default_value_t = 50)]
@@ -122,21 +123,28 @@ difference (alternative − baseline, same seeds) and a bootstrap 95% interval; 
 key events and end states."
     )]
     Compare {
+        /// The baseline, then one or more alternatives (RON files).
         #[arg(required = true, num_args = 2..)]
         scenarios: Vec<PathBuf>,
+        /// Runs per scenario.
         #[arg(long, default_value_t = 50)]
         runs: usize,
+        /// Master seed, shared by every scenario (run k uses seed + k in each).
         #[arg(long, default_value_t = 1917)]
         seed: u64,
+        /// Runs at once (default: the number of cores).
         #[arg(long)]
         jobs: Option<usize>,
+        /// People per agent.
         #[arg(long, default_value_t = 1000)]
         scale: u32,
         /// Output folder (default: output/compare-<names>).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an existing output folder.
         #[arg(long)]
         force: bool,
+        /// No progress bar.
         #[arg(long)]
         quiet: bool,
         #[command(flatten)]
@@ -148,25 +156,34 @@ revsim history --from output/baseline   # score an existing ensemble folder\n\n\
 Writes history.csv and history.md (and the ensemble it ran, under ensemble/). A target is met when the \
 ensemble median lies in the historical range widened by 25% of the central value, close within 50%.")]
     History {
+        /// Runs of the baseline ensemble (ignored with --from).
         #[arg(long, default_value_t = 50)]
         runs: usize,
         /// Score an existing ensemble folder instead of running one.
         #[arg(long)]
         from: Option<PathBuf>,
+        /// The scenario to score (RON).
         #[arg(long, default_value = "scenarios/baseline.ron")]
         scenario: PathBuf,
+        /// The historical targets (CSV, with their sources).
         #[arg(long, default_value = "data/history/targets.csv")]
         targets: PathBuf,
+        /// Master seed (run k uses seed + k).
         #[arg(long, default_value_t = 1917)]
         seed: u64,
+        /// Runs at once (default: the number of cores).
         #[arg(long)]
         jobs: Option<usize>,
+        /// People per agent.
         #[arg(long, default_value_t = 1000)]
         scale: u32,
+        /// Output folder.
         #[arg(long, default_value = "output/history")]
         out: PathBuf,
+        /// Replace an existing output folder.
         #[arg(long)]
         force: bool,
+        /// No progress bar.
         #[arg(long)]
         quiet: bool,
         #[command(flatten)]
@@ -182,24 +199,32 @@ them in the scenario with the targets they were tuned on.")]
         /// NAME=LOW:HIGH:STEPS or NAME=V1,V2,... (repeat for several parameters).
         #[arg(long = "param", required = true)]
         params: Vec<revsim::calibrate::Grid>,
+        /// Sweeps over all the parameters (each pass starts from the previous best).
         #[arg(long, default_value_t = 2)]
         passes: usize,
+        /// Runs per trial value (the same seeds for every trial).
         #[arg(long, default_value_t = 8)]
         runs: usize,
+        /// The scenario to tune (RON).
         #[arg(long, default_value = "scenarios/baseline.ron")]
         scenario: PathBuf,
+        /// The historical targets (CSV).
         #[arg(long, default_value = "data/history/targets.csv")]
         targets: PathBuf,
+        /// Master seed (run k uses seed + k).
         #[arg(long, default_value_t = 1917)]
         seed: u64,
+        /// Runs at once (default: the number of cores).
         #[arg(long)]
         jobs: Option<usize>,
+        /// People per agent (coarser than the default, for speed).
         #[arg(long, default_value_t = 2000)]
         scale: u32,
     },
     /// List the scenarios of a folder, one line each with their divergence.
     #[command(after_help = "Example:\n  revsim list\n  revsim list my_scenarios/")]
     List {
+        /// The folder of scenario files.
         #[arg(default_value = "scenarios")]
         dir: PathBuf,
     },
@@ -207,6 +232,7 @@ them in the scenario with the targets they were tuned on.")]
     #[command(after_help = "Examples:\n  revsim explain scenarios/kronstadt_early_thaw.ron\n  \
 revsim explain --params scenarios/baseline.ron   # every parameter, its value and its source")]
     Explain {
+        /// The scenario file (RON).
         scenario: PathBuf,
         /// Print a table of every parameter with its value and source instead.
         #[arg(long)]
@@ -217,6 +243,7 @@ revsim explain --params scenarios/baseline.ron   # every parameter, its value an
 revsim chart output/compare-baseline-vs-kronstadt_early_thaw --png --width 1200 --height 750\n\n\
 Charts go to DIR/charts/ (SVG, and PNG with --png). Fonts are embedded: nothing is needed on the machine.")]
     Chart {
+        /// A run, ensemble, comparison or history folder.
         dir: PathBuf,
         #[command(flatten)]
         charts: ChartArgs,
