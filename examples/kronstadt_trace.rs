@@ -1,5 +1,7 @@
 //! Diagnostic: traces Petrograd and the Kronstadt garrison week by week around the winter
-//! of 1920-21. `cargo run --release --example kronstadt_trace -- SCENARIO SEED [SCALE]`
+//! of 1920-21. `cargo run --release --example kronstadt_trace -- SCENARIO SEED [SCALE]`;
+//! `FROM`/`TO` set the window, `SUMMARY=1` prints only the key dates, `PARAMS="name=value ..."`
+//! overrides parameters.
 use revsim::model::*;
 use std::io::Write;
 use std::path::PathBuf;
@@ -27,11 +29,13 @@ fn main() {
         return;
     }
     println!("date       pg_food pg_strike wave arrested signal  g_active g_grief g_support g_hard  state");
+    let window = |var: &str, default: &str| -> revsim::date::Date {
+        std::env::var(var).unwrap_or(default.into()).parse().expect("a date YYYY-MM-DD")
+    };
+    let (from, to) = (window("FROM", "1920-09-01"), window("TO", "1921-06-01"));
     revsim::run::simulate_with(&resolved, seed, scale, |world| {
         let date = world.resource::<Clock>().date;
-        let from = std::env::var("FROM").unwrap_or("1920-09-01".into());
-        let to = std::env::var("TO").unwrap_or("1921-06-01".into());
-        if date < from.parse().unwrap() || date > to.parse().unwrap() {
+        if date < from || date > to {
             return Ok(());
         }
         let geo = world.resource::<Geography>();

@@ -475,7 +475,7 @@ pub enum KronstadtState {
 #[derive(Resource, Clone, Debug)]
 pub struct Kronstadt {
     pub state: KronstadtState,
-    /// Grievance the garrison took from repression of Petrograd strikes (0-1).
+    /// News of Petrograd strikes repressed: the sailors' grievance is multiplied by 1 + this.
     pub petrograd_signal: f64,
     /// The share of Petrograd's workers on strike the sailors are used to (a moving average).
     pub petrograd_habit: f64,

@@ -161,6 +161,11 @@ fn a_comparison_interval_contains_zero_before_the_divergence() {
     let (low, high) = (cols[3], cols[4]);
     assert!(low <= 0.0 && 0.0 <= high, "{row}");
     assert!(text.lines().any(|l| l.starts_with("events,thaw,share:kronstadt_holds,")));
+    // The first scenario is the baseline: the comparison scores it against every historical target.
+    let targets =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/history/targets.csv")).unwrap();
+    let history = String::from_utf8(read(&out, "history.csv")).unwrap();
+    assert_eq!(history.lines().count(), targets.lines().count(), "a header and one row per target");
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -375,6 +375,8 @@ pub struct KronstadtParams {
     /// strike wave above what they are used to, and repressed, is news (seed 004 I4-I5: the
     /// February 1921 wave, its martial law and mass arrests).
     pub strike_habit: f64,
+    /// Weeks during which arrests of Petrograd strikers count as the repression of a wave.
+    pub arrest_memory: u32,
     /// Weight of requisition in the sailors' home villages in their hardship (news from
     /// home, seed 004 I4).
     pub village_news: f64,

@@ -45,15 +45,14 @@ pub fn kronstadt(
     mut agents: Query<&mut Person>,
 ) {
     let k = &params.kronstadt;
-    // The Petrograd signal: strikes there repressed this week.
+    // The Petrograd signal: news of a new strike wave there, repressed.
     let petrograd = geography.districts.iter().find(|d| d.city == Some(0)).map(|d| d.region as usize);
     if let Some(r) = petrograd {
         let share = unrest.strike_share[r];
         if unrest.strikers_arrested[r] > 0.0 {
             fortress.petrograd_arrest_tick = Some(clock.tick);
         }
-        // Arrests in the last month count (at a coarse scale a week may have none by chance).
-        let repressed = fortress.petrograd_arrest_tick.is_some_and(|t| clock.tick < t + 4);
+        let repressed = fortress.petrograd_arrest_tick.is_some_and(|t| clock.tick < t + k.arrest_memory);
         let news = petrograd_news(unrest.strike_wave[r] && repressed, share, fortress.petrograd_habit);
         fortress.petrograd_signal = fortress.petrograd_signal * (1.0 - k.signal_decay) + k.petrograd_signal * news;
         fortress.petrograd_habit += k.strike_habit * (share - fortress.petrograd_habit);
