@@ -5,15 +5,18 @@
 //! (the bevy_ecs `World`) → [`schedule::weekly`] tick by tick → [`metrics`] → CSV
 //! ([`output`]). The public API: [`scenario::load`], [`run::simulate`], [`commands::run`].
 
+pub mod agents;
 pub mod calibrate;
 pub mod chart;
 pub mod commands;
 pub mod date;
 pub mod ensemble;
+pub mod environment;
 pub mod history;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod schedule;

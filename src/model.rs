@@ -11,8 +11,6 @@ use crate::scenario::{
     Procurement, Tolerance, WhiteLandPolicy,
 };
 use bevy_ecs::prelude::*;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 
 /// What a person-agent does for a living.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,78 +127,16 @@ pub struct Clock {
     pub scale: u32,
 }
 
-/// Identifies a mechanism's random streams.
-#[derive(Clone, Copy, Debug)]
-pub enum Stream {
-    Build = 1,
-    Agriculture = 2,
-    Procurement = 3,
-    Cities = 4,
-    War = 5,
-    Repression = 6,
-    Loyalty = 7,
-    Activation = 8,
-    Soviets = 9,
-    Demography = 10,
-    Events = 11,
-    Kronstadt = 12,
-}
-
-/// Agents per random-number block: each block of agents gets its own ChaCha stream per
-/// mechanism and tick, so the work can later be split across threads without changing a bit.
-pub const RNG_BLOCK: u32 = 4096;
-
-fn mix(mut x: u64) -> u64 {
-    // SplitMix64 finaliser: spreads (seed, tick, stream) over the key space.
-    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^ (x >> 31)
-}
-
-/// The random stream of one mechanism, tick and block of agents.
-pub fn stream_rng(seed: u64, tick: u32, stream: Stream, block: u32) -> ChaCha8Rng {
-    let key = mix(mix(seed) ^ mix(((stream as u64) << 32) | tick as u64));
-    let mut rng = ChaCha8Rng::seed_from_u64(key);
-    rng.set_stream(block as u64);
-    rng
-}
-
-/// Hands out the stream of the block an agent belongs to, in agent order.
-pub struct BlockRng {
-    seed: u64,
-    tick: u32,
-    stream: Stream,
-    block: u32,
-    rng: ChaCha8Rng,
-}
-
-impl BlockRng {
-    pub fn new(clock: &Clock, stream: Stream) -> BlockRng {
-        BlockRng {
-            seed: clock.seed,
-            tick: clock.tick,
-            stream,
-            block: 0,
-            rng: stream_rng(clock.seed, clock.tick, stream, 0),
-        }
-    }
-
-    pub fn for_agent(&mut self, id: u32) -> &mut ChaCha8Rng {
-        let block = id / RNG_BLOCK;
-        if block != self.block {
-            self.block = block;
-            self.rng = stream_rng(self.seed, self.tick, self.stream, block);
-        }
-        &mut self.rng
-    }
-}
+pub use crate::rng::{AgentRng, AgentStreams, Stream, stream_rng};
 
 /// The fixed geography: regions and districts.
 #[derive(Resource, Clone, Debug)]
 pub struct Geography {
     pub regions: Vec<Region>,
     pub districts: Vec<District>,
+    /// The region of each district (the same as `districts[d].region`, packed for the
+    /// per-agent loops).
+    pub district_region: Vec<u16>,
 }
 
 #[derive(Clone, Debug)]
@@ -505,6 +441,18 @@ pub struct PeopleLedger {
 }
 
 impl PeopleLedger {
+    /// Adds another ledger's flows (partial sums of a pass over the agents).
+    pub fn add(&mut self, o: &PeopleLedger) {
+        self.start += o.start;
+        self.births += o.births;
+        for (a, b) in self.deaths.iter_mut().zip(o.deaths) {
+            *a += b;
+        }
+        self.emigrated += o.emigrated;
+        self.moved_in += o.moved_in;
+        self.moved_out += o.moved_out;
+    }
+
     /// Start + births − deaths − emigration + net migration.
     pub fn expected(&self) -> i64 {
         self.start as i64 + self.births as i64 - self.deaths.iter().sum::<u64>() as i64 - self.emigrated as i64
@@ -651,4 +599,56 @@ impl Unrest {
             strikers_arrested: vec![0.0; regions],
         }
     }
+}
+
+/// This week's aggregates of the person-agents, counted once at the end of each tick (after
+/// deaths and births) and read by the next tick's systems and by the metrics. Every system that
+/// needs to know how many soldiers, greens or workers there are reads a field here.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Census {
+    /// Living people, and those in each district (present there).
+    pub total: f64,
+    pub by_district: Vec<f64>,
+    /// Workers' families in towns, and in Petrograd and Moscow (`CITY_IDS` order).
+    pub urban: f64,
+    pub cities: [f64; CITY_IDS.len()],
+    /// Industrial workers (not jailed), and those on strike.
+    pub industrial_workers: f64,
+    pub strikers: f64,
+    /// Workers not in jail by the region they are in (the towns' food need), and the industrial
+    /// workers at work (quiet) by region (the workforce).
+    pub workers_by_region: Vec<f64>,
+    pub workforce_by_region: Vec<f64>,
+    /// Red soldiers not in jail; White soldiers; green insurgents; people active in rebellion
+    /// other than strikers (greens not included).
+    pub red_army: f64,
+    pub white_armies: f64,
+    pub greens: f64,
+    pub rebels: f64,
+    /// Support for the government: (weighted sum, people) for peasants, workers, soldiers.
+    pub support: [(f64, f64); 3],
+    /// People preferring each party.
+    pub parties: [f64; crate::scenario::Party::COUNT],
+}
+
+/// Agent numbers of the Kronstadt garrison: a small group found by number, not searched for.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Garrison {
+    pub agents: Vec<u32>,
+}
+
+/// The soldiers counted after this week's call-ups, desertions and losses, for the fronts.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Soldiers {
+    /// Red soldiers not in jail (people) and their support summed (people × support).
+    pub red_total: f64,
+    pub red_support: f64,
+    /// White soldiers on each front (people).
+    pub white: Vec<f64>,
+}
+
+/// Where the Cheka stands this week: each district's chance of arrest for an active agent.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Deployment {
+    pub arrest_chance: Vec<f64>,
 }

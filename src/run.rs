@@ -1,7 +1,7 @@
 //! One run: build the world, step it week by week, collect metrics and events.
 
 use crate::date::{DAYS_PER_TICK, Date};
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, column};
 use crate::model::*;
 use crate::scenario::{Controller, Resolved};
 use bevy_ecs::prelude::*;
@@ -16,8 +16,57 @@ pub struct RunOutput {
     pub rows: Vec<(u32, Date, Vec<f64>)>,
     pub events: Vec<LoggedEvent>,
     pub end_state: EndState,
+    /// What became of Kronstadt.
+    pub kronstadt: KronstadtOutcome,
     /// Population share held by the Whites at the end.
     pub white_share: f64,
+}
+
+/// What became of Kronstadt by the end of a run: the one classifier used by `run`, the
+/// ensembles' `runs.csv` and the charts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KronstadtOutcome {
+    /// The garrison never rose.
+    NoRising,
+    /// It rose and the rising was still unresolved at the end.
+    Mutiny,
+    Suppressed,
+    Holds,
+    Negotiated,
+}
+
+impl KronstadtOutcome {
+    pub fn of(state: KronstadtState) -> KronstadtOutcome {
+        match state {
+            KronstadtState::Loyal => KronstadtOutcome::NoRising,
+            KronstadtState::Mutiny { .. } => KronstadtOutcome::Mutiny,
+            KronstadtState::Suppressed => KronstadtOutcome::Suppressed,
+            KronstadtState::Holds => KronstadtOutcome::Holds,
+            KronstadtState::Negotiated => KronstadtOutcome::Negotiated,
+        }
+    }
+
+    /// The key in `runs.csv` (`kronstadt` column).
+    pub fn key(self) -> &'static str {
+        match self {
+            KronstadtOutcome::NoRising => "none",
+            KronstadtOutcome::Mutiny => "mutiny",
+            KronstadtOutcome::Suppressed => "suppressed",
+            KronstadtOutcome::Holds => "holds",
+            KronstadtOutcome::Negotiated => "negotiated",
+        }
+    }
+
+    /// In words, for a reader.
+    pub fn label(self) -> &'static str {
+        match self {
+            KronstadtOutcome::NoRising => "no rising",
+            KronstadtOutcome::Mutiny => "rising unresolved",
+            KronstadtOutcome::Suppressed => "suppressed",
+            KronstadtOutcome::Holds => "holds",
+            KronstadtOutcome::Negotiated => "negotiated",
+        }
+    }
 }
 
 /// How a run ends (INTERFACE.md, `end_state`).
@@ -93,14 +142,26 @@ pub fn check_accounting(world: &mut World) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs a scenario with one seed, calling `observe` after every tick.
+/// Runs a scenario with one seed on one thread, calling `observe` after every tick.
 pub fn simulate_with(
     resolved: &Resolved,
     seed: u64,
     scale: u32,
+    observe: impl FnMut(&mut World) -> Result<(), String>,
+) -> Result<RunOutput, String> {
+    simulate_threads_with(resolved, seed, scale, 1, observe)
+}
+
+/// Runs a scenario with one seed, its passes over the agents on `threads` threads (the output
+/// is the same for any number of threads), calling `observe` after every tick.
+pub fn simulate_threads_with(
+    resolved: &Resolved,
+    seed: u64,
+    scale: u32,
+    threads: usize,
     mut observe: impl FnMut(&mut World) -> Result<(), String>,
 ) -> Result<RunOutput, String> {
-    let mut world = crate::world::build(resolved, seed, scale);
+    let mut world = crate::world::build(resolved, seed, scale, threads);
     let agents = world.query::<&Person>().iter(&world).count();
     crate::schedule::initial().run(&mut world);
     let mut schedule = crate::schedule::weekly();
@@ -140,18 +201,24 @@ pub fn simulate_with(
         white / total.max(1.0)
     };
     let end_state = EndState::classify(
-        metrics.get("territory_soviet_share"),
+        metrics.values[const { column("territory_soviet_share") }],
         white_share,
-        metrics.get("soviet_democracy_index"),
-        metrics.get("party_pluralism"),
+        metrics.values[const { column("soviet_democracy_index") }],
+        metrics.values[const { column("party_pluralism") }],
     );
+    let kronstadt = KronstadtOutcome::of(world.resource::<Kronstadt>().state);
     let events = std::mem::take(&mut world.resource_mut::<EventLog>().rows);
-    Ok(RunOutput { seed, scale, agents, rows, events, end_state, white_share })
+    Ok(RunOutput { seed, scale, agents, rows, events, end_state, kronstadt, white_share })
 }
 
-/// Runs a scenario with one seed.
+/// Runs a scenario with one seed on one thread.
 pub fn simulate(resolved: &Resolved, seed: u64, scale: u32) -> Result<RunOutput, String> {
     simulate_with(resolved, seed, scale, |_| Ok(()))
+}
+
+/// Runs a scenario with one seed on `threads` threads.
+pub fn simulate_threads(resolved: &Resolved, seed: u64, scale: u32, threads: usize) -> Result<RunOutput, String> {
+    simulate_threads_with(resolved, seed, scale, threads, |_| Ok(()))
 }
 
 #[cfg(test)]

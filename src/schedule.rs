@@ -1,4 +1,5 @@
-//! The order of the systems each tick, in one place (MODEL.md §6).
+//! The order of the systems each tick, in one place (MODEL.md §6). The four passes over the
+//! agents and what runs between them are described in `systems::passes`.
 
 use crate::systems::*;
 use bevy_ecs::prelude::*;
@@ -12,18 +13,15 @@ pub fn weekly() -> Schedule {
         (
             events::events_and_rules,
             events::weather,
-            agriculture::agriculture,
-            procurement::procurement,
-            cities::cities,
-            war::armies,
+            passes::land,
+            passes::supply_and_deploy,
+            passes::people,
             war::fronts,
-            repression::repression,
-            loyalty::loyalty,
-            activation::activation,
+            passes::minds,
             kronstadt::kronstadt,
             soviets::soviets,
             party::party_state,
-            demography::demography,
+            passes::lives,
             metrics::metrics,
         )
             .chain(),
@@ -31,10 +29,10 @@ pub fn weekly() -> Schedule {
     schedule
 }
 
-/// Run once before the first tick: the starting aggregates the first tick reads.
+/// Run once before the first tick: the starting census and metrics the first tick reads.
 pub fn initial() -> Schedule {
     let mut schedule = Schedule::default();
     schedule.set_executor(SingleThreadedExecutor::new());
-    schedule.add_systems(metrics::metrics);
+    schedule.add_systems((passes::first_census, metrics::metrics).chain());
     schedule
 }

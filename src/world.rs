@@ -1,17 +1,29 @@
 //! Building the `World` from a resolved scenario: regions, districts, agents, institutions.
+//!
+//! The people are planned first as groups (a district's civilians, its soldiers of the old
+//! army, its Red Guards, the Kronstadt garrison) with the number of agents each gets, and then
+//! spawned in one batch of known size, so that the agents' table is allocated once: at
+//! household scale (32 million agents) there is no second copy and no growth by doubling.
 
+use crate::environment::Environment;
 use crate::metrics::Metrics;
 use crate::model::*;
-use crate::scenario::{Legality, Party, Resolved};
-use crate::systems::events::{Environment, Plan};
+use crate::scenario::{Legality, Party, Resolved, Scenario};
+use crate::systems::events::Plan;
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
+pub use crate::rng::normal;
+
+/// Small groups are represented at no more than this many people per agent, whatever the
+/// run's scale: the Kronstadt garrison (≈ 15,000 people) is 150 agents at any scale, so that
+/// its mutiny does not hang on whether one of three agents turns active.
+pub const SMALL_GROUP_SCALE: u32 = 100;
+
 /// Splits `total` people into `n` integer weights that add up exactly.
-fn split_weights(total: u64, n: u64) -> impl Iterator<Item = u32> {
-    let base = total / n.max(1);
-    let rest = total % n.max(1);
-    (0..n).map(move |i| (base + u64::from(i < rest)) as u32)
+fn split_weight(total: u64, n: u64, i: u64) -> u32 {
+    let n = n.max(1);
+    (total / n + u64::from(i < total % n)) as u32
 }
 
 /// Samples an index from unnormalised weights.
@@ -27,45 +39,18 @@ fn sample(rng: &mut impl RngExt, weights: &[f64]) -> usize {
     weights.len() - 1
 }
 
-/// A normal draw (Box-Muller) for initial spreads.
-pub fn normal(rng: &mut impl RngExt) -> f64 {
-    let u1: f64 = rng.random::<f64>().max(1e-12);
-    let u2: f64 = rng.random::<f64>();
-    (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+/// The number of agents for a group of people at a scale.
+fn agents_for(people: u64, scale: u32) -> u64 {
+    (people as f64 / scale as f64).round().max(1.0) as u64
 }
 
-struct Spawner<'a> {
-    world: &'a mut World,
-    next_id: u32,
-    rng: rand_chacha::ChaCha8Rng,
-    batch: Vec<(Person, Household, Mind)>,
-}
-
-impl Spawner<'_> {
-    fn push(&mut self, person: Person, household: Household, mind: Mind) {
-        self.batch.push((Person { id: self.next_id, ..person }, household, mind));
-        self.next_id += 1;
-    }
-    fn flush(&mut self) {
-        self.world.spawn_batch(std::mem::take(&mut self.batch));
-    }
-}
-
-/// Builds the world of a run: every entity and resource, ready for the first tick.
-pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
-    let s = &resolved.scenario;
-    let p = resolved.params();
-    let pop = &p.population;
-    let scale = scale.max(1);
-    let mut world = World::new();
-    let clock = Clock { tick: 0, date: resolved.start(), start: resolved.start(), end: resolved.end(), seed, scale };
-
-    // Geography: districts shared among regions by population.
+/// Districts shared among regions by population; towns first, then villages, then the fortress.
+fn geography(s: &Scenario, districts_total: u32) -> Geography {
     let total_pop: f64 = s.regions.iter().map(|r| r.population).sum();
     let mut regions = Vec::new();
     let mut districts = Vec::new();
     for (ri, r) in s.regions.iter().enumerate() {
-        let n = ((r.population / total_pop * pop.districts as f64).round() as usize).max(2);
+        let n = ((r.population / total_pop * districts_total as f64).round() as usize).max(2);
         let n_urban = ((n as f64 * r.urban_share).round() as usize).clamp(1, n - 1);
         let urban_pop = r.population * r.urban_share;
         let n_city = r
@@ -89,12 +74,8 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
         for i in 0..n {
             let urban = i < n_urban;
             let d = districts.len() as u16;
-            districts.push(District {
-                region: ri as u16,
-                urban,
-                city: if i < n_city { city_index } else { None },
-                kronstadt: false,
-            });
+            let city = if i < n_city { city_index } else { None };
+            districts.push(District { region: ri as u16, urban, city, kronstadt: false });
             if urban { region.urban_districts.push(d) } else { region.rural_districts.push(d) }
         }
         if r.fortress {
@@ -104,43 +85,39 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
         }
         regions.push(region);
     }
-    let geography = Geography { regions, districts };
+    let district_region = districts.iter().map(|d| d.region).collect();
+    Geography { regions, districts, district_region }
+}
 
-    // People: every district's civilians, the old army, the Red Guards, the garrison.
-    let mut spawner =
-        Spawner { world: &mut world, next_id: 0, rng: stream_rng(seed, 0, Stream::Build, 0), batch: Vec::new() };
-    let mut ledger = Ledger { people: vec![PeopleLedger::default(); s.regions.len()], ..Default::default() };
+/// One group of people to spawn as agents of equal weight (±1).
+#[derive(Clone, Debug)]
+struct Group {
+    region: usize,
+    district: u16,
+    role: Role,
+    army: Army,
+    people: u64,
+    agents: u64,
+}
+
+/// Every district's civilians, soldiers of the old army and Red Guards, and the garrison.
+fn plan_groups(s: &Scenario, params: &crate::scenario::Params, geography: &Geography, scale: u32) -> Vec<Group> {
+    let pop = &params.population;
+    let total_pop: f64 = s.regions.iter().map(|r| r.population).sum();
     let army_share = pop.old_army / total_pop;
     let guards_share = pop.red_guards / total_pop;
-    let kronstadt_people = pop.kronstadt_garrison;
-    let party_shares = |role: Role| match role {
-        Role::Peasant => pop.peasant_parties,
-        Role::Worker => pop.worker_parties,
-        Role::Soldier => pop.soldier_parties,
-    };
-    let mut grain_start = 0.0;
-    let rural_all: Vec<u16> = geography.regions.iter().flat_map(|r| r.rural_districts.iter().copied()).collect();
+    let mut groups = Vec::new();
     for (ri, r) in s.regions.iter().enumerate() {
         let region = &geography.regions[ri];
         let urban_pop = r.population * r.urban_share;
         let rural_pop = r.population - urban_pop;
         let city_pop = r.city.as_ref().map_or(0.0, |c| c.population);
-        let n_city = geography.regions[ri]
-            .urban_districts
-            .iter()
-            .filter(|d| geography.districts[**d as usize].city.is_some())
-            .count();
-        let plain_urban: Vec<u16> = region
-            .urban_districts
-            .iter()
-            .copied()
-            .filter(|d| {
-                let d = &geography.districts[*d as usize];
-                d.city.is_none() && !d.kronstadt
-            })
-            .collect();
-        let industrial_here = pop.industrial_workers * r.industry_share;
-        let industrial_share = (industrial_here / urban_pop.max(1.0)).min(1.0);
+        let is_plain = |d: &u16| {
+            let d = &geography.districts[*d as usize];
+            d.city.is_none() && !d.kronstadt
+        };
+        let n_city = region.urban_districts.iter().filter(|d| geography.districts[**d as usize].city.is_some()).count();
+        let n_plain = region.urban_districts.iter().filter(|d| is_plain(d)).count();
         let mut district_people: Vec<(u16, f64)> = Vec::new();
         for &d in &region.urban_districts {
             let dist = &geography.districts[d as usize];
@@ -148,10 +125,10 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
                 0.0
             } else if dist.city.is_some() {
                 city_pop / n_city as f64
-            } else if plain_urban.is_empty() {
+            } else if n_plain == 0 {
                 0.0
             } else {
-                (urban_pop - city_pop).max(0.0) / plain_urban.len() as f64
+                (urban_pop - city_pop).max(0.0) / n_plain as f64
             };
             district_people.push((d, people));
         }
@@ -164,116 +141,182 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
             let soldiers = people * army_share;
             let guards = if urban { people * guards_share * (1.0 / r.urban_share).min(4.0) } else { 0.0 };
             let civilians = people - soldiers - guards;
-            let home_village = |rng: &mut rand_chacha::ChaCha8Rng| {
-                region.rural_districts[rng.random_range(0..region.rural_districts.len())]
-            };
-            for (role, army, people) in [
-                (civil_role, Army::None, civilians),
-                (Role::Soldier, Army::Old, soldiers),
-                (Role::Soldier, Army::Red, guards),
-            ] {
+            for (role, army, people) in
+                [(civil_role, Army::None, civilians), (Role::Soldier, Army::Old, soldiers), (Role::Soldier, Army::Red, guards)]
+            {
                 let total = people.max(0.0).round() as u64;
-                let n = (total as f64 / scale as f64).round().max(1.0) as u64;
-                if total == 0 {
-                    continue;
-                }
-                for weight in split_weights(total, n) {
-                    let rng = &mut spawner.rng;
-                    let origin = match (role, army) {
-                        (Role::Soldier, Army::Old) if rng.random::<f64>() < pop.old_army_worker_share => Role::Worker,
-                        (Role::Soldier, Army::Old) => Role::Peasant,
-                        (Role::Soldier, _) => Role::Worker,
-                        (r, _) => r,
-                    };
-                    let home = if origin == Role::Peasant && urban { home_village(rng) } else { d };
-                    let home = if role == Role::Soldier && origin == Role::Peasant && !urban { d } else { home };
-                    let role_index = match role {
-                        Role::Peasant => 0,
-                        Role::Worker => 1,
-                        Role::Soldier => 2,
-                    };
-                    let support = (pop.initial_support[role_index] + pop.support_spread * normal(rng)).clamp(0.0, 1.0);
-                    let shares = party_shares(role);
-                    let mut weights: Vec<f64> = shares.iter().map(|x| x * (1.0 - r.national_vote)).collect();
-                    weights.push(r.national_vote);
-                    let party = Party::from_index(sample(rng, &weights));
-                    let village_ties = rng.random::<f64>() < pop.village_ties_share;
-                    let industrial = role == Role::Worker && rng.random::<f64>() < industrial_share;
-                    let risk_aversion = rng.random::<f64>() as f32;
-                    let exposure = 2.0 * rng.random::<f64>() as f32;
-                    let worker_home = if role == Role::Worker { home_village(rng) } else { home };
-                    let mut household = Household { food_ratio: 1.0, ..Default::default() };
-                    if origin == Role::Peasant {
-                        let land = weight as f64;
-                        household.land = land;
-                        household.sown = land * p.agriculture.winter_crop_share;
-                        if role == Role::Peasant {
-                            household.grain = land * r.grain_per_rural_person * pop.initial_grain_share;
-                            grain_start += household.grain;
-                        }
-                    }
-                    ledger.people[ri].start += weight as u64;
-                    spawner.push(
-                        Person {
-                            id: 0,
-                            role,
-                            origin,
-                            status: Status::Quiet,
-                            army,
-                            district: if role == Role::Soldier { home } else { d },
-                            home: worker_home,
-                            weight,
-                            front: u8::MAX,
-                            jailed_until: 0,
-                            village_ties,
-                            industrial,
-                        },
-                        household,
-                        Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, exposure, party },
-                    );
+                if total > 0 {
+                    let agents = agents_for(total, scale);
+                    groups.push(Group { region: ri, district: d, role, army, people: total, agents });
                 }
             }
         }
         if r.fortress {
             let fortress = *region.urban_districts.last().expect("fortress district");
-            let total = kronstadt_people.round() as u64;
-            let n = (total as f64 / scale as f64).round().max(1.0) as u64;
-            for weight in split_weights(total, n) {
-                let rng = &mut spawner.rng;
-                let support = (pop.initial_support[2] + pop.support_spread * normal(rng)).clamp(0.0, 1.0);
-                let mut weights: Vec<f64> = pop.soldier_parties.to_vec();
-                weights.push(0.0);
-                let party = Party::from_index(sample(rng, &weights));
-                let risk_aversion = rng.random::<f64>() as f32;
-                let exposure = 2.0 * rng.random::<f64>() as f32;
-                // The sailors came from villages all over the empire (MODEL §6, Kronstadt).
-                let sailor_home = rural_all[rng.random_range(0..rural_all.len())];
-                ledger.people[geography.districts[sailor_home as usize].region as usize].start += weight as u64;
-                spawner.push(
-                    Person {
-                        id: 0,
-                        role: Role::Soldier,
-                        origin: Role::Peasant,
-                        status: Status::Quiet,
-                        army: Army::Kronstadt,
-                        district: fortress,
-                        home: sailor_home,
-                        weight,
-                        front: u8::MAX,
-                        jailed_until: 0,
-                        village_ties: true,
-                        industrial: false,
-                    },
-                    Household { food_ratio: 1.0, ..Default::default() },
-                    Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, exposure, party },
-                );
+            let total = pop.kronstadt_garrison.round() as u64;
+            let agents = agents_for(total, scale.min(SMALL_GROUP_SCALE));
+            groups.push(Group { region: ri, district: fortress, role: Role::Soldier, army: Army::Kronstadt, people: total, agents });
+        }
+    }
+    groups
+}
+
+/// Makes the planned agents one by one, in order, from the build's random stream; records the
+/// starting people and grain in the ledger and the garrison's agent numbers.
+struct Births<'a> {
+    s: &'a Scenario,
+    params: &'a crate::scenario::Params,
+    geography: &'a Geography,
+    groups: Vec<Group>,
+    rural_all: Vec<u16>,
+    group: usize,
+    within: u64,
+    next_id: u32,
+    remaining: usize,
+    rng: rand_chacha::ChaCha8Rng,
+    ledger: &'a mut Ledger,
+    garrison: &'a mut Garrison,
+}
+
+impl Births<'_> {
+    fn role_index(role: Role) -> usize {
+        match role {
+            Role::Peasant => 0,
+            Role::Worker => 1,
+            Role::Soldier => 2,
+        }
+    }
+
+    /// A person of an ordinary group (civilians, the old army, the Red Guards).
+    fn ordinary(&mut self, g: &Group, weight: u32) -> (Person, Household, Mind) {
+        let pop = &self.params.population;
+        let r = &self.s.regions[g.region];
+        let region = &self.geography.regions[g.region];
+        let urban = self.geography.districts[g.district as usize].urban;
+        let rng = &mut self.rng;
+        let home_village =
+            |rng: &mut rand_chacha::ChaCha8Rng| region.rural_districts[rng.random_range(0..region.rural_districts.len())];
+        let origin = match (g.role, g.army) {
+            (Role::Soldier, Army::Old) if rng.random::<f64>() < pop.old_army_worker_share => Role::Worker,
+            (Role::Soldier, Army::Old) => Role::Peasant,
+            (Role::Soldier, _) => Role::Worker,
+            (role, _) => role,
+        };
+        let d = g.district;
+        let home = if origin == Role::Peasant && urban { home_village(rng) } else { d };
+        let home = if g.role == Role::Soldier && origin == Role::Peasant && !urban { d } else { home };
+        let role_index = Self::role_index(g.role);
+        let support = (pop.initial_support[role_index] + pop.support_spread * normal(rng)).clamp(0.0, 1.0);
+        let shares = match g.role {
+            Role::Peasant => pop.peasant_parties,
+            Role::Worker => pop.worker_parties,
+            Role::Soldier => pop.soldier_parties,
+        };
+        let mut weights: Vec<f64> = shares.iter().map(|x| x * (1.0 - r.national_vote)).collect();
+        weights.push(r.national_vote);
+        let party = Party::from_index(sample(rng, &weights));
+        let village_ties = rng.random::<f64>() < pop.village_ties_share;
+        let urban_pop = r.population * r.urban_share;
+        let industrial_share = (pop.industrial_workers * r.industry_share / urban_pop.max(1.0)).min(1.0);
+        let industrial = g.role == Role::Worker && rng.random::<f64>() < industrial_share;
+        let risk_aversion = rng.random::<f64>() as f32;
+        let exposure = 2.0 * rng.random::<f64>() as f32;
+        let worker_home = if g.role == Role::Worker { home_village(rng) } else { home };
+        let mut household = Household { food_ratio: 1.0, ..Default::default() };
+        if origin == Role::Peasant {
+            let land = weight as f64;
+            household.land = land;
+            household.sown = land * self.params.agriculture.winter_crop_share;
+            if g.role == Role::Peasant {
+                household.grain = land * r.grain_per_rural_person * pop.initial_grain_share;
+                self.ledger.grain.start_stock += household.grain;
             }
         }
-        spawner.flush();
+        self.ledger.people[g.region].start += weight as u64;
+        let person = Person {
+            id: self.next_id,
+            role: g.role,
+            origin,
+            status: Status::Quiet,
+            army: g.army,
+            district: if g.role == Role::Soldier { home } else { d },
+            home: worker_home,
+            weight,
+            front: u8::MAX,
+            jailed_until: 0,
+            village_ties,
+            industrial,
+        };
+        (person, household, Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, exposure, party })
     }
-    ledger.grain.start_stock = grain_start;
 
-    // Institutions.
+    /// A sailor or soldier of the Kronstadt garrison: they came from villages all over the
+    /// empire (MODEL §6, Kronstadt).
+    fn sailor(&mut self, g: &Group, weight: u32) -> (Person, Household, Mind) {
+        let pop = &self.params.population;
+        let rng = &mut self.rng;
+        let support = (pop.initial_support[2] + pop.support_spread * normal(rng)).clamp(0.0, 1.0);
+        let mut weights: Vec<f64> = pop.soldier_parties.to_vec();
+        weights.push(0.0);
+        let party = Party::from_index(sample(rng, &weights));
+        let risk_aversion = rng.random::<f64>() as f32;
+        let exposure = 2.0 * rng.random::<f64>() as f32;
+        let home = self.rural_all[rng.random_range(0..self.rural_all.len())];
+        self.ledger.people[self.geography.district_region[home as usize] as usize].start += weight as u64;
+        self.garrison.agents.push(self.next_id);
+        let person = Person {
+            id: self.next_id,
+            role: Role::Soldier,
+            origin: Role::Peasant,
+            status: Status::Quiet,
+            army: Army::Kronstadt,
+            district: g.district,
+            home,
+            weight,
+            front: u8::MAX,
+            jailed_until: 0,
+            village_ties: true,
+            industrial: false,
+        };
+        let household = Household { food_ratio: 1.0, ..Default::default() };
+        (person, household, Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, exposure, party })
+    }
+}
+
+impl Iterator for Births<'_> {
+    type Item = (Person, Household, Mind);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.group < self.groups.len() && self.within >= self.groups[self.group].agents {
+            self.group += 1;
+            self.within = 0;
+        }
+        let g = self.groups.get(self.group)?.clone();
+        let weight = split_weight(g.people, g.agents, self.within);
+        self.within += 1;
+        let agent = if g.army == Army::Kronstadt { self.sailor(&g, weight) } else { self.ordinary(&g, weight) };
+        self.next_id += 1;
+        self.remaining -= 1;
+        Some(agent)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining, Some(self.remaining))
+    }
+}
+
+impl ExactSizeIterator for Births<'_> {}
+
+/// The number of agents a scenario has at a scale, without building it.
+pub fn agent_count(resolved: &Resolved, scale: u32) -> u64 {
+    let s = &resolved.scenario;
+    let params = resolved.params();
+    let geography = geography(s, params.population.districts);
+    plan_groups(s, params, &geography, scale.max(1)).iter().map(|g| g.agents).sum()
+}
+
+/// The government on the first day: the leading party's platform sets the policies.
+fn government(s: &Scenario, pop: &crate::scenario::PopulationParams) -> Government {
     let mut legality = [Legality::Legal; Party::COUNT];
     for spec in &s.parties {
         legality[spec.party.index()] = spec.legality;
@@ -297,7 +340,7 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
         white_land: crate::scenario::WhiteLandPolicy::RestoreToLandlords,
         food_army: 0.0,
     };
-    let government = Government {
+    Government {
         coalition: s.coalition.clone(),
         policy,
         legality,
@@ -310,7 +353,99 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
         demobilise_weekly: 0.0,
         assembly: None,
         assembly_governs: false,
+    }
+}
+
+fn war(s: &Scenario) -> War {
+    let fronts = s
+        .fronts
+        .iter()
+        .map(|f| Front {
+            id: f.id.clone(),
+            enemy: f.enemy,
+            regions: f
+                .regions
+                .iter()
+                .map(|r| s.regions.iter().position(|x| &x.id == r).expect("validated") as u16)
+                .collect(),
+            active: false,
+            position: 0.0,
+            external: 0.0,
+            white_soldiers: 0.0,
+            red_soldiers: 0.0,
+            red_power: 0.0,
+            enemy_power: 0.0,
+            momentum: 0.0,
+        })
+        .collect();
+    War {
+        fronts,
+        red_loss_rate: vec![0.0; s.fronts.len()],
+        white_loss_rate: vec![0.0; s.fronts.len()],
+        white_threat: vec![0.0; s.regions.len()],
+        red_defeat: vec![0.0; s.fronts.len()],
+        ..Default::default()
+    }
+}
+
+fn economy(s: &Scenario, pop: &crate::scenario::PopulationParams) -> Economy {
+    let total_pop: f64 = s.regions.iter().map(|r| r.population).sum();
+    let army_share = pop.old_army / total_pop;
+    let base_sown: f64 = s.regions.iter().map(|r| r.population * (1.0 - r.urban_share) * (1.0 - army_share)).sum();
+    let harvest: f64 = s.regions.iter().map(|r| r.population * (1.0 - r.urban_share) * r.grain_per_rural_person).sum();
+    Economy {
+        state_stock: pop.state_grain_stock,
+        urban_food_ratio: 1.0,
+        city_food: vec![1.0; s.regions.len()],
+        industrial_output: 1.0,
+        fuel: 1.0,
+        goods: 1.0,
+        last_harvest: harvest,
+        last_sown: base_sown,
+        base_sown,
+        base_industrial: pop.industrial_workers,
+        base_harvest: harvest,
+        base_population: total_pop,
+        ..Default::default()
+    }
+}
+
+/// Spawns every person-agent in one batch; returns the ledger of starting people and grain,
+/// and the garrison.
+fn spawn_people(world: &mut World, s: &Scenario, params: &crate::scenario::Params, geography: &Geography, seed: u64, scale: u32) -> (Ledger, Garrison) {
+    let groups = plan_groups(s, params, geography, scale);
+    let total: u64 = groups.iter().map(|g| g.agents).sum();
+    assert!(total < u32::MAX as u64, "agent numbers fit in 32 bits (checked before a run starts)");
+    let mut ledger = Ledger { people: vec![PeopleLedger::default(); s.regions.len()], ..Default::default() };
+    let mut garrison = Garrison::default();
+    let births = Births {
+        s,
+        params,
+        geography,
+        groups,
+        rural_all: geography.regions.iter().flat_map(|r| r.rural_districts.iter().copied()).collect(),
+        group: 0,
+        within: 0,
+        next_id: 0,
+        remaining: total as usize,
+        rng: stream_rng(seed, 0, Stream::Build, 0),
+        ledger: &mut ledger,
+        garrison: &mut garrison,
     };
+    world.spawn_batch(births).for_each(drop);
+    (ledger, garrison)
+}
+
+/// Builds the world of a run: every entity and resource, ready for the first tick.
+pub fn build(resolved: &Resolved, seed: u64, scale: u32, threads: usize) -> World {
+    let s = &resolved.scenario;
+    let p = resolved.params();
+    let pop = &p.population;
+    let scale = scale.max(1);
+    let mut world = World::new();
+    let clock = Clock { tick: 0, date: resolved.start(), start: resolved.start(), end: resolved.end(), seed, scale };
+    let geography = geography(s, pop.districts);
+    let (ledger, garrison) = spawn_people(&mut world, s, p, &geography, seed, scale);
     let n_districts = geography.districts.len();
     let soviets = Soviets {
         district: (0..n_districts)
@@ -324,54 +459,10 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
         congress: [0.0; Party::COUNT],
         congresses_held: 0,
     };
-    let war = War {
-        fronts: s
-            .fronts
-            .iter()
-            .map(|f| Front {
-                id: f.id.clone(),
-                enemy: f.enemy,
-                regions: f
-                    .regions
-                    .iter()
-                    .map(|r| s.regions.iter().position(|x| &x.id == r).expect("validated") as u16)
-                    .collect(),
-                active: false,
-                position: 0.0,
-                external: 0.0,
-                white_soldiers: 0.0,
-                red_soldiers: 0.0,
-                red_power: 0.0,
-                enemy_power: 0.0,
-                momentum: 0.0,
-            })
-            .collect(),
-        red_loss_rate: vec![0.0; s.fronts.len()],
-        white_loss_rate: vec![0.0; s.fronts.len()],
-        white_threat: vec![0.0; s.regions.len()],
-        red_defeat: vec![0.0; s.fronts.len()],
-        ..Default::default()
-    };
     let control = Control {
         controller: s.regions.iter().map(|r| r.controller).collect(),
         weather: vec![1.0; s.regions.len()],
         contested_weeks: vec![0; s.regions.len()],
-    };
-    let base_sown: f64 = s.regions.iter().map(|r| r.population * (1.0 - r.urban_share) * (1.0 - army_share)).sum();
-    let economy = Economy {
-        state_stock: pop.state_grain_stock,
-        urban_food_ratio: 1.0,
-        city_food: vec![1.0; s.regions.len()],
-        industrial_output: 1.0,
-        fuel: 1.0,
-        goods: 1.0,
-        last_harvest: s.regions.iter().map(|r| r.population * (1.0 - r.urban_share) * r.grain_per_rural_person).sum(),
-        last_sown: base_sown,
-        base_sown,
-        base_industrial: pop.industrial_workers,
-        base_harvest: s.regions.iter().map(|r| r.population * (1.0 - r.urban_share) * r.grain_per_rural_person).sum(),
-        base_population: total_pop,
-        ..Default::default()
     };
     world.insert_resource(clock);
     world.insert_resource(crate::systems::Coefficients(p.clone()));
@@ -382,9 +473,9 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
     world.insert_resource(geography);
     world.insert_resource(control);
     world.insert_resource(soviets);
-    world.insert_resource(government);
-    world.insert_resource(war);
-    world.insert_resource(economy);
+    world.insert_resource(government(s, pop));
+    world.insert_resource(war(s));
+    world.insert_resource(economy(s, pop));
     world.insert_resource(Kronstadt {
         state: KronstadtState::Loyal,
         petrograd_signal: 0.0,
@@ -393,7 +484,12 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32) -> World {
         holds_weeks: 0,
     });
     world.insert_resource(ledger);
+    world.insert_resource(garrison);
     world.insert_resource(EventLog::default());
     world.insert_resource(Metrics::default());
+    world.insert_resource(Census::default());
+    world.insert_resource(Soldiers::default());
+    world.insert_resource(Deployment::default());
+    world.insert_resource(crate::agents::Workers::new(threads));
     world
 }

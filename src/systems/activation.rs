@@ -10,15 +10,18 @@
 //! Siberia 1921).
 
 use crate::model::*;
-use crate::systems::Coefficients;
-use bevy_ecs::prelude::*;
-use rand::RngExt;
+
 
 /// Epstein's estimated arrest probability.
 pub fn arrest_probability(params: &crate::scenario::Params, police: f64, active: f64) -> f64 {
     let a = &params.activation;
-    let ratio = (a.police_power * police / active.max(1.0)).floor();
-    if ratio < 1.0 { 0.0 } else { 1.0 - (-a.k * ratio).exp() }
+    let ratio = a.police_power * police / active.max(1.0);
+    if ratio < 1.0 {
+        return 0.0;
+    }
+    // ⌊ratio⌋ for a positive ratio, without a call to libm's floor in the per-agent loop.
+    let whole = if ratio < 9.0e15 { (ratio as u64) as f64 } else { ratio };
+    1.0 - (-a.k * whole).exp()
 }
 
 /// Whether an agent turns (or stays) active. `disciplined`: a soldier under officers'
@@ -35,93 +38,153 @@ pub fn is_active(
     grievance - risk_aversion * arrest > threshold
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn activation(
-    clock: Res<Clock>,
-    params: Res<Coefficients>,
-    geography: Res<Geography>,
-    control: Res<Control>,
-    metrics: Res<crate::metrics::Metrics>,
-    government: Res<Government>,
-    mut districts: ResMut<Districts>,
-    mut unrest: ResMut<Unrest>,
-    mut ledger: ResMut<Ledger>,
-    mut log: ResMut<EventLog>,
-    mut agents: Query<(&mut Person, &Mind)>,
+/// What activation needs to know this week.
+pub struct ActivationWeek<'a> {
+    params: &'a crate::scenario::Params,
+    geography: &'a Geography,
+    /// Repressive force present in each district (with the loyal force at Kronstadt), and the
+    /// people active there last week.
+    police: Vec<f64>,
+    active: &'a [f64],
+    rising: &'a [bool],
+    military_democracy: bool,
+    /// Weekly chance that a green returns home (the Red rear's suppression included).
+    green_return: f64,
+    streams: AgentStreams,
+}
+
+impl<'a> ActivationWeek<'a> {
+    pub fn new(
+        now: &crate::systems::Now<'a>,
+        districts: &'a Districts,
+        unrest: &'a Unrest,
+        census: &Census,
+        military_democracy: bool,
+    ) -> ActivationWeek<'a> {
+        let crate::systems::Now { clock, params, geography, .. } = *now;
+        let a = &params.activation;
+        let rear = census.red_army * params.war.red_rear_share;
+        let suppression = a.green_suppression * rear / census.greens.max(1.0);
+        let police = geography
+            .districts
+            .iter()
+            .enumerate()
+            .map(|(d, dist)| districts.police[d] + if dist.kronstadt { params.kronstadt.loyal_force } else { 0.0 })
+            .collect();
+        ActivationWeek {
+            params,
+            geography,
+            police,
+            active: &districts.active,
+            rising: &unrest.rising,
+            military_democracy,
+            green_return: a.green_return + suppression,
+            streams: AgentStreams::new(clock.seed, clock.tick, Stream::Activation),
+        }
+    }
+}
+
+/// The active people of the week, by district and region.
+#[derive(Clone, Debug, Default)]
+pub struct ActivationSums {
+    pub active: Vec<f64>,
+    pub rural_active: Vec<f64>,
+    pub strikers: Vec<f64>,
+    pub workers: Vec<f64>,
+}
+
+impl ActivationSums {
+    pub fn new(regions: usize, districts: usize) -> ActivationSums {
+        ActivationSums {
+            active: vec![0.0; districts],
+            rural_active: vec![0.0; districts],
+            strikers: vec![0.0; regions],
+            workers: vec![0.0; regions],
+        }
+    }
+}
+
+impl crate::agents::Partial for ActivationSums {
+    fn merge(&mut self, o: ActivationSums) {
+        crate::agents::add_into(&mut self.active, &o.active);
+        crate::agents::add_into(&mut self.rural_active, &o.rural_active);
+        crate::agents::add_into(&mut self.strikers, &o.strikers);
+        crate::agents::add_into(&mut self.workers, &o.workers);
+    }
+}
+
+/// Epstein's rule for one agent: it turns active, stays quiet, or joins or leaves the greens.
+#[inline]
+pub fn act(week: &ActivationWeek, person: &mut Person, mind: &Mind, sums: &mut ActivationSums) {
+    if !person.alive() {
+        return;
+    }
+    let a = &week.params.activation;
+    let d = person.district as usize;
+    let region = week.geography.district_region[d] as usize;
+    match person.status {
+        Status::Quiet | Status::Active => {
+            let own = if person.status == Status::Active { 0.0 } else { person.weight as f64 };
+            let arrest = arrest_probability(week.params, week.police[d], week.active[d] + own);
+            let disciplined = person.role == Role::Soldier && !week.military_democracy;
+            let now_active =
+                is_active(week.params, mind.grievance as f64, mind.risk_aversion as f64, arrest, disciplined);
+            person.status = if now_active { Status::Active } else { Status::Quiet };
+            if now_active
+                && person.role == Role::Peasant
+                && week.rising[region]
+                && week.streams.agent(person.id).uniform() < a.green_join
+            {
+                person.status = Status::Green;
+            }
+        }
+        Status::Green if week.streams.agent(person.id).uniform() < week.green_return => {
+            person.status = Status::Quiet;
+            person.district = person.home;
+        }
+        _ => {}
+    }
+    let w = person.weight as f64;
+    if person.role == Role::Worker && person.industrial && person.status != Status::Jailed {
+        sums.workers[region] += w;
+    }
+    if person.status == Status::Active {
+        sums.active[d] += w;
+        match person.role {
+            Role::Peasant => sums.rural_active[d] += w,
+            Role::Worker if person.industrial => sums.strikers[region] += w,
+            Role::Worker | Role::Soldier => {}
+        }
+    }
+}
+
+/// District uprisings (in the villages), regional risings and strike waves, from the week's
+/// active people.
+pub fn uprisings(
+    now: &crate::systems::Now,
+    sums: ActivationSums,
+    state: (&mut Districts, &mut Unrest, &mut Ledger, &mut EventLog),
 ) {
+    let crate::systems::Now { clock, params, geography, control } = *now;
+    let (districts, unrest, ledger, log) = state;
     let a = &params.activation;
     let n = districts.population.len();
     let nr = geography.regions.len();
-    let mut active = vec![0.0; n];
-    let mut rural_active = vec![0.0; n];
-    let mut strikers = vec![0.0; nr];
-    let mut workers = vec![0.0; nr];
-    let greens = metrics.get("green_insurgents");
-    let rear = metrics.get("red_army") * params.war.red_rear_share;
-    let suppression = a.green_suppression * rear / greens.max(1.0);
-    let mut rng = BlockRng::new(&clock, Stream::Activation);
-    for (mut person, mind) in agents.iter_mut() {
-        if !person.alive() {
-            continue;
-        }
-        let d = person.district as usize;
-        let region = geography.districts[d].region as usize;
-        let rng = rng.for_agent(person.id);
-        match person.status {
-            Status::Quiet | Status::Active => {
-                let mut police = districts.police[d];
-                if geography.districts[d].kronstadt {
-                    police += params.kronstadt.loyal_force;
-                }
-                let own = if person.status == Status::Active { 0.0 } else { person.weight as f64 };
-                let arrest = arrest_probability(&params, police, districts.active[d] + own);
-                let disciplined = person.role == Role::Soldier && !government.policy.military_democracy;
-                let now_active =
-                    is_active(&params, mind.grievance as f64, mind.risk_aversion as f64, arrest, disciplined);
-                person.status = if now_active { Status::Active } else { Status::Quiet };
-                if now_active
-                    && person.role == Role::Peasant
-                    && unrest.rising[region]
-                    && rng.random::<f64>() < a.green_join
-                {
-                    person.status = Status::Green;
-                }
-            }
-            Status::Green if rng.random::<f64>() < a.green_return + suppression => {
-                person.status = Status::Quiet;
-                person.district = person.home;
-            }
-            _ => {}
-        }
-        if person.role == Role::Worker && person.industrial && person.status != Status::Jailed {
-            workers[region] += person.weight as f64;
-        }
-        if person.status == Status::Active {
-            active[d] += person.weight as f64;
-            match person.role {
-                Role::Peasant => rural_active[d] += person.weight as f64,
-                Role::Worker if person.industrial => strikers[region] += person.weight as f64,
-                Role::Worker => {}
-                Role::Soldier => {}
-            }
-        }
-    }
-    districts.active = active;
-    // District uprisings (in the villages) and regional risings.
+    districts.active = sums.active;
     let mut uprisings_in_region = vec![0u32; nr];
     for d in 0..n {
         let dist = &geography.districts[d];
         if dist.urban {
             continue;
         }
-        let share = rural_active[d] / districts.population[d].max(1.0);
+        let share = sums.rural_active[d] / districts.population[d].max(1.0);
         if districts.uprising_weeks[d] == 0 {
             if share > a.uprising_start {
                 districts.uprising_weeks[d] = 1;
                 ledger.uprisings += 1;
                 let region = &geography.regions[dist.region as usize].id;
                 let detail = format!("{:.0}% of the district active", share * 100.0);
-                log.push_district(&clock, "uprising_started", region, d, rural_active[d], &detail);
+                log.push_district(clock, "uprising_started", region, d, sums.rural_active[d], &detail);
             }
         } else if share < a.uprising_end {
             districts.uprising_weeks[d] = 0;
@@ -136,14 +199,14 @@ pub fn activation(
         let id = &geography.regions[r].id;
         if !unrest.rising[r] && uprisings_in_region[r] >= a.regional_rising && control.soviet(r as u16) {
             unrest.rising[r] = true;
-            log.push(&clock, "regional_rising", id, uprisings_in_region[r] as f64, "district uprisings joined");
+            log.push(clock, "regional_rising", id, uprisings_in_region[r] as f64, "district uprisings joined");
         } else if unrest.rising[r] && uprisings_in_region[r] == 0 {
             unrest.rising[r] = false;
         }
-        unrest.strike_share[r] = strikers[r] / workers[r].max(1.0);
+        unrest.strike_share[r] = sums.strikers[r] / sums.workers[r].max(1.0);
         if !unrest.strike_wave[r] && unrest.strike_share[r] > a.strike_wave {
             unrest.strike_wave[r] = true;
-            log.push(&clock, "strike_wave", id, strikers[r], "share of workers on strike above the threshold");
+            log.push(clock, "strike_wave", id, sums.strikers[r], "share of workers on strike above the threshold");
         } else if unrest.strike_wave[r] && unrest.strike_share[r] < a.strike_wave {
             unrest.strike_wave[r] = false;
         }

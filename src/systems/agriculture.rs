@@ -6,8 +6,6 @@
 //! 1920-21 is a scheduled weather input).
 
 use crate::model::*;
-use crate::systems::{Coefficients, events::Environment};
-use bevy_ecs::prelude::*;
 
 /// Seed (poods) needed to sow one area unit in a region.
 pub fn seed_per_area(params: &crate::scenario::Params, region: &Region) -> f64 {
@@ -38,92 +36,159 @@ pub fn draw(household: &mut Household, amount: f64) -> f64 {
     from_open + from_hidden
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn agriculture(
-    clock: Res<Clock>,
-    params: Res<Coefficients>,
-    geography: Res<Geography>,
-    control: Res<Control>,
-    env: Res<Environment>,
-    mut economy: ResMut<Economy>,
-    mut ledger: ResMut<Ledger>,
-    mut agents: Query<(&Person, &mut Household)>,
-) {
-    let _ = &env;
-    let a = &params.agriculture;
-    let spring = clock.date.week_contains(a.spring_sowing.0, a.spring_sowing.1);
-    let winter = clock.date.week_contains(a.winter_sowing.0, a.winter_sowing.1);
-    let harvest = clock.date.week_contains(a.harvest.0, a.harvest.1);
-    let mut rng = BlockRng::new(&clock, Stream::Agriculture);
-    let mut harvested = 0.0;
-    let mut sown_spring = 0.0;
-    let mut sown_total = 0.0;
-    let (mut eaten, mut seed, mut fodder, mut spoiled) = (0.0, 0.0, 0.0, 0.0);
-    let spoil_rate = a.spoilage_per_year / 52.0;
-    for (person, mut household) in agents.iter_mut() {
-        if person.origin != Role::Peasant {
-            continue;
+/// Per-region constants of farming, hoisted out of the per-agent loop.
+#[derive(Clone, Copy, Debug)]
+pub struct RegionFarm {
+    pub grain_per_person: f64,
+    pub seed_per_area: f64,
+    /// Food and fodder a person needs per week (poods).
+    pub food_per_person: f64,
+    pub fodder_per_person: f64,
+    pub weather: f64,
+}
+
+/// What farming needs to know this week.
+pub struct AgricultureWeek<'a> {
+    params: &'a crate::scenario::Params,
+    /// Region of each district.
+    district_region: &'a [u16],
+    regions: Vec<RegionFarm>,
+    goods: f64,
+    pub spring: bool,
+    pub winter: bool,
+    pub harvest: bool,
+    spoil_rate: f64,
+    streams: AgentStreams,
+}
+
+impl<'a> AgricultureWeek<'a> {
+    pub fn new(
+        clock: &Clock,
+        params: &'a crate::scenario::Params,
+        geography: &'a Geography,
+        weather: &[f64],
+        goods: f64,
+    ) -> AgricultureWeek<'a> {
+        let a = &params.agriculture;
+        let regions = geography
+            .regions
+            .iter()
+            .zip(weather)
+            .map(|(region, w)| {
+                let (food, fodder) = weekly_need(params, region, 1.0);
+                RegionFarm {
+                    grain_per_person: region.grain_per_rural_person,
+                    seed_per_area: seed_per_area(params, region),
+                    food_per_person: food,
+                    fodder_per_person: fodder,
+                    weather: *w,
+                }
+            })
+            .collect();
+        AgricultureWeek {
+            params,
+            district_region: &geography.district_region,
+            regions,
+            goods,
+            spring: clock.date.week_contains(a.spring_sowing.0, a.spring_sowing.1),
+            winter: clock.date.week_contains(a.winter_sowing.0, a.winter_sowing.1),
+            harvest: clock.date.week_contains(a.harvest.0, a.harvest.1),
+            spoil_rate: a.spoilage_per_year / 52.0,
+            streams: AgentStreams::new(clock.seed, clock.tick, Stream::Agriculture),
         }
-        // No system reads change ticks: skip their bookkeeping in this hot loop.
-        let household = household.bypass_change_detection();
-        let farming = person.role == Role::Peasant && person.alive() && person.status != Status::Jailed;
-        let region = &geography.regions[geography.districts[person.home as usize].region as usize];
-        let r_index = geography.districts[person.home as usize].region as usize;
-        if harvest {
-            let noise = 1.0 + a.yield_spread * crate::world::normal(rng.for_agent(person.id));
-            let crop = (household.sown * region.grain_per_rural_person * control.weather[r_index] * noise).max(0.0);
-            if household.harvest_year > 0.0 {
-                let last_take = (household.taken_year / household.harvest_year).min(1.0);
-                household.expected_take =
-                    a.expectation_memory * last_take + (1.0 - a.expectation_memory) * household.expected_take;
-            }
-            if farming {
-                household.grain += crop;
-                harvested += crop;
-            }
-            household.harvest_year = crop;
-            household.taken_year = 0.0;
-            household.sown = 0.0;
-        }
-        if !farming {
-            continue;
-        }
-        if spring || winter {
-            let share = if winter { a.winter_crop_share } else { 1.0 - a.winter_crop_share };
-            let planned = household.land * share * sowing_share(&params, household.expected_take, economy.goods);
-            let per_area = seed_per_area(&params, region);
-            let available = household.grain + household.hidden;
-            let area = planned.min(available / per_area);
-            seed += draw(household, area * per_area);
-            household.sown += area;
-            if spring {
-                sown_spring += area;
-                sown_total += household.sown;
-            }
-        }
-        let people = person.weight as f64;
-        let (food_need, fodder_need) = weekly_need(&params, region, people);
-        let ate = draw(household, food_need);
-        eaten += ate;
-        household.food_ratio = if food_need > 0.0 { ate / food_need } else { 1.0 };
-        fodder += draw(household, fodder_need);
-        let rot_open = household.grain * spoil_rate;
-        let rot_hidden = household.hidden * spoil_rate;
-        household.grain -= rot_open;
-        household.hidden -= rot_hidden;
-        spoiled += rot_open + rot_hidden;
     }
+}
+
+/// Grain flows of the week (poods), summed over households.
+#[derive(Clone, Debug, Default)]
+pub struct FarmSums {
+    pub harvested: f64,
+    pub sown_spring: f64,
+    pub sown_total: f64,
+    pub eaten: f64,
+    pub seed: f64,
+    pub fodder: f64,
+    pub spoiled: f64,
+}
+
+impl crate::agents::Partial for FarmSums {
+    fn merge(&mut self, o: FarmSums) {
+        self.harvested += o.harvested;
+        self.sown_spring += o.sown_spring;
+        self.sown_total += o.sown_total;
+        self.eaten += o.eaten;
+        self.seed += o.seed;
+        self.fodder += o.fodder;
+        self.spoiled += o.spoiled;
+    }
+}
+
+/// One household's week on the land: the harvest, sowing, eating, fodder and spoilage.
+#[inline]
+pub fn farm(week: &AgricultureWeek, person: &Person, household: &mut Household, sums: &mut FarmSums) {
+    if person.origin != Role::Peasant {
+        return;
+    }
+    let a = &week.params.agriculture;
+    let farming = person.role == Role::Peasant && person.alive() && person.status != Status::Jailed;
+    let region = &week.regions[week.district_region[person.home as usize] as usize];
+    if week.harvest {
+        let noise = 1.0 + a.yield_spread * crate::world::normal(&mut week.streams.agent(person.id));
+        let crop = (household.sown * region.grain_per_person * region.weather * noise).max(0.0);
+        if household.harvest_year > 0.0 {
+            let last_take = (household.taken_year / household.harvest_year).min(1.0);
+            household.expected_take =
+                a.expectation_memory * last_take + (1.0 - a.expectation_memory) * household.expected_take;
+        }
+        if farming {
+            household.grain += crop;
+            sums.harvested += crop;
+        }
+        household.harvest_year = crop;
+        household.taken_year = 0.0;
+        household.sown = 0.0;
+    }
+    if !farming {
+        return;
+    }
+    if week.spring || week.winter {
+        let share = if week.winter { a.winter_crop_share } else { 1.0 - a.winter_crop_share };
+        let planned = household.land * share * sowing_share(week.params, household.expected_take, week.goods);
+        let available = household.grain + household.hidden;
+        let area = planned.min(available / region.seed_per_area);
+        sums.seed += draw(household, area * region.seed_per_area);
+        household.sown += area;
+        if week.spring {
+            sums.sown_spring += area;
+            sums.sown_total += household.sown;
+        }
+    }
+    let people = person.weight as f64;
+    let food_need = people * region.food_per_person;
+    let ate = draw(household, food_need);
+    sums.eaten += ate;
+    household.food_ratio = if food_need > 0.0 { ate / food_need } else { 1.0 };
+    sums.fodder += draw(household, people * region.fodder_per_person);
+    let rot_open = household.grain * week.spoil_rate;
+    let rot_hidden = household.hidden * week.spoil_rate;
+    household.grain -= rot_open;
+    household.hidden -= rot_hidden;
+    sums.spoiled += rot_open + rot_hidden;
+}
+
+/// Enters the week's grain flows in the ledger and the economy.
+pub fn book(week: &AgricultureWeek, sums: &FarmSums, economy: &mut Economy, ledger: &mut Ledger) {
     let g = &mut ledger.grain;
-    g.harvested += harvested;
-    g.eaten += eaten;
-    g.seed += seed;
-    g.fodder += fodder;
-    g.spoiled += spoiled;
-    if harvest {
-        economy.last_harvest = harvested;
+    g.harvested += sums.harvested;
+    g.eaten += sums.eaten;
+    g.seed += sums.seed;
+    g.fodder += sums.fodder;
+    g.spoiled += sums.spoiled;
+    if week.harvest {
+        economy.last_harvest = sums.harvested;
     }
-    if spring && sown_spring > 0.0 {
-        economy.last_sown = sown_total;
+    if week.spring && sums.sown_spring > 0.0 {
+        economy.last_sown = sums.sown_total;
     }
 }
 

@@ -5,12 +5,10 @@
 //! with village ties first; L2122-2128: the cities depopulated); MODEL.md §6.4 (Petrograd from
 //! 2.4 M to ≈ 0.72 M by 1920; coal lost with the Donbas); seed 004 D6-D8 on management.
 
-use crate::metrics::Metrics;
+use crate::environment::Environment;
 use crate::model::*;
 use crate::scenario::{Controller, FactoryManagement, PeaceStatus};
-use crate::systems::Coefficients;
-use bevy_ecs::prelude::*;
-use rand::RngExt;
+use crate::systems::Now;
 
 /// Weekly chance that a worker family leaves for its village.
 pub fn flight_chance(params: &crate::scenario::Params, food_ratio: f64, village_ties: bool) -> f64 {
@@ -35,39 +33,18 @@ pub fn output_index(
         * productivity
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn cities(
-    clock: Res<Clock>,
-    params: Res<Coefficients>,
-    geography: Res<Geography>,
-    control: Res<Control>,
-    government: Res<Government>,
-    metrics: Res<Metrics>,
-    war: Res<War>,
-    env: Res<crate::systems::events::Environment>,
-    mut economy: ResMut<Economy>,
-    mut ledger: ResMut<Ledger>,
-    mut agents: Query<(&mut Person, &mut Household)>,
-) {
+/// The towns' supply this week: the army eats first from the state's stock, the towns get
+/// what the state releases after and what the bag traders bring. Needs come from the census
+/// (the workers present at the end of last week).
+pub fn supply(now: &Now, census: &Census, env: &Environment, economy: &mut Economy) {
+    let Now { clock, params, geography, control } = *now;
     let c = &params.cities;
     let norm = params.agriculture.consumption_norm / 52.0;
-    // Need of Soviet towns, from last tick's population.
-    let mut need_by_region = vec![0.0; geography.regions.len()];
-    let mut workforce = 0.0;
-    for (person, _) in agents.iter() {
-        if person.role == Role::Worker && person.alive() && person.status != Status::Jailed {
-            let r = geography.districts[person.district as usize].region as usize;
-            if control.soviet(r as u16) {
-                need_by_region[r] += person.weight as f64 * norm * (1.0 - geography.regions[r].other_food_share);
-                if person.industrial && person.status == Status::Quiet {
-                    workforce += person.weight as f64;
-                }
-            }
-        }
-    }
-    let urban_need: f64 = need_by_region.iter().sum();
-    // The army eats first from the state's stock; the towns get what the state releases after.
-    let army_need = metrics.get("red_army") * c.army_ration / 52.0;
+    let urban_need: f64 = (0..geography.regions.len())
+        .filter(|r| control.soviet(*r as u16))
+        .map(|r| census.workers_by_region[r] * norm * (1.0 - geography.regions[r].other_food_share))
+        .sum();
+    let army_need = census.red_army * c.army_ration / 52.0;
     economy.state_stock *= 1.0 - c.state_losses;
     let release = (economy.state_stock * c.release_rate).min(economy.state_stock);
     let to_army = release.min(army_need);
@@ -91,32 +68,62 @@ pub fn cities(
         economy.city_food[r] =
             if control.soviet(r as u16) { economy.urban_food_ratio.min(1.0) } else { c.market_food_ratio };
     }
-    // Households in town eat what reaches them; hungry families leave for their villages.
-    let mut rng = BlockRng::new(&clock, Stream::Cities);
-    for (mut person, mut household) in agents.iter_mut() {
-        if person.role != Role::Worker || !person.alive() || person.status == Status::Jailed {
-            continue;
-        }
-        let r = geography.districts[person.district as usize].region as usize;
-        household.food_ratio = economy.city_food[r];
-        let chance = flight_chance(&params, household.food_ratio, person.village_ties);
-        if rng.for_agent(person.id).random::<f64>() < chance {
-            let from = r;
-            let to = geography.districts[person.home as usize].region as usize;
-            person.role = Role::Peasant;
-            person.origin = Role::Peasant;
-            person.district = person.home;
-            person.industrial = false;
-            person.status = Status::Quiet;
-            household.land = person.weight as f64;
-            if from != to {
-                ledger.people[from].moved_out += person.weight as u64;
-                ledger.people[to].moved_in += person.weight as u64;
-            }
+}
+
+/// What the towns' households need to know this week.
+pub struct TownWeek<'a> {
+    params: &'a crate::scenario::Params,
+    district_region: &'a [u16],
+    city_food: &'a [f64],
+    streams: AgentStreams,
+}
+
+impl<'a> TownWeek<'a> {
+    pub fn new(now: &Now<'a>, economy: &'a Economy) -> TownWeek<'a> {
+        let Now { clock, params, geography, .. } = *now;
+        TownWeek {
+            params,
+            district_region: &geography.district_region,
+            city_food: &economy.city_food,
+            streams: AgentStreams::new(clock.seed, clock.tick, Stream::Cities),
         }
     }
-    // Industry: coal from the regions the Whites and the Central Powers do not hold (a national
-    // or contested Ukraine still sent coal north), food, and management.
+}
+
+/// A town household eats what reaches its town; a hungry family leaves for its village.
+/// People who move between regions are entered in `moves` (moved out, moved in).
+#[inline]
+pub fn town_household(week: &TownWeek, person: &mut Person, household: &mut Household, moves: &mut [PeopleLedger]) {
+    if person.role != Role::Worker || !person.alive() || person.status == Status::Jailed {
+        return;
+    }
+    let r = week.district_region[person.district as usize] as usize;
+    household.food_ratio = week.city_food[r];
+    let chance = flight_chance(week.params, household.food_ratio, person.village_ties);
+    if chance > 0.0 && week.streams.agent(person.id).uniform() < chance {
+        let to = week.district_region[person.home as usize] as usize;
+        person.role = Role::Peasant;
+        person.origin = Role::Peasant;
+        person.district = person.home;
+        person.industrial = false;
+        person.status = Status::Quiet;
+        household.land = person.weight as f64;
+        if r != to {
+            moves[r].moved_out += person.weight as u64;
+            moves[to].moved_in += person.weight as u64;
+        }
+    }
+}
+
+/// Industry: coal from the regions the Whites and the Central Powers do not hold (a national
+/// or contested Ukraine still sent coal north), food, and management; goods for the villages.
+pub fn industry(now: &Now, census: &Census, government: &Government, war: &War, economy: &mut Economy) {
+    let Now { params, geography, control, .. } = *now;
+    let c = &params.cities;
+    let workforce: f64 = (0..geography.regions.len())
+        .filter(|r| control.soviet(*r as u16))
+        .map(|r| census.workforce_by_region[r])
+        .sum();
     let coal: f64 = geography
         .regions
         .iter()
@@ -127,7 +134,7 @@ pub fn cities(
     economy.fuel = (coal + c.other_fuel).min(1.0);
     let at_war = war.fronts.iter().any(|f| f.active) || government.policy.peace == PeaceStatus::AtWar;
     economy.industrial_output = output_index(
-        &params,
+        params,
         workforce / economy.base_industrial.max(1.0),
         economy.fuel,
         economy.urban_food_ratio,

@@ -4,70 +4,121 @@
 //! population at any tick equals the start plus births minus deaths and emigration.
 
 use crate::model::*;
-use crate::systems::{Coefficients, whole_people};
-use bevy_ecs::prelude::*;
+use crate::systems::whole_people;
 
 /// Weekly chance of dying of hunger at a given food ratio.
 pub fn hunger_death_chance(params: &crate::scenario::Params, food_ratio: f64) -> f64 {
     params.demography.hunger_mortality * (1.0 - food_ratio).clamp(0.0, 1.0).powi(2)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn demography(
-    clock: Res<Clock>,
-    params: Res<Coefficients>,
-    geography: Res<Geography>,
-    control: Res<Control>,
-    mut districts: ResMut<Districts>,
-    mut unrest: ResMut<Unrest>,
-    mut ledger: ResMut<Ledger>,
-    mut log: ResMut<EventLog>,
-    mut agents: Query<(&mut Person, &Household)>,
+/// What deaths and births depend on this week.
+pub struct DemographyWeek<'a> {
+    params: &'a crate::scenario::Params,
+    district_region: &'a [u16],
+    /// Weekly chance of dying of disease in each region (from last week's hunger there).
+    disease: Vec<f64>,
+    birth: f64,
+    streams: AgentStreams,
+}
+
+impl<'a> DemographyWeek<'a> {
+    pub fn new(now: &crate::systems::Now<'a>, unrest: &Unrest) -> DemographyWeek<'a> {
+        let crate::systems::Now { clock, params, geography, .. } = *now;
+        let d = &params.demography;
+        DemographyWeek {
+            params,
+            district_region: &geography.district_region,
+            disease: unrest.hunger.iter().map(|h| d.disease_mortality * h).collect(),
+            birth: d.birth_rate / 52.0,
+            streams: AgentStreams::new(clock.seed, clock.tick, Stream::Demography),
+        }
+    }
+}
+
+/// Deaths and births of the week, summed.
+#[derive(Clone, Debug, Default)]
+pub struct DemographySums {
+    /// Deaths by hunger and disease, and births, by home region.
+    pub people: Vec<PeopleLedger>,
+    /// Deaths in each district (people).
+    pub deaths: Vec<f64>,
+    /// Food shortfall × people, and people, by region.
+    pub hunger: Vec<f64>,
+    pub living: Vec<f64>,
+}
+
+impl DemographySums {
+    pub fn new(regions: usize, districts: usize) -> DemographySums {
+        DemographySums {
+            people: vec![PeopleLedger::default(); regions],
+            deaths: vec![0.0; districts],
+            hunger: vec![0.0; regions],
+            living: vec![0.0; regions],
+        }
+    }
+}
+
+impl crate::agents::Partial for DemographySums {
+    fn merge(&mut self, o: DemographySums) {
+        for (a, b) in self.people.iter_mut().zip(&o.people) {
+            a.add(b);
+        }
+        crate::agents::add_into(&mut self.deaths, &o.deaths);
+        crate::agents::add_into(&mut self.hunger, &o.hunger);
+        crate::agents::add_into(&mut self.living, &o.living);
+    }
+}
+
+/// One agent's week of deaths (hunger, then disease) and births.
+#[inline]
+pub fn live(week: &DemographyWeek, person: &mut Person, household: &Household, sums: &mut DemographySums) {
+    if !person.alive() {
+        return;
+    }
+    let mut rng = week.streams.agent(person.id);
+    let d = person.district as usize;
+    let region = week.district_region[d] as usize;
+    let home = week.district_region[person.home as usize] as usize;
+    let food = if person.role == Role::Soldier { 1.0 } else { household.food_ratio };
+    let shortfall = (1.0 - food).clamp(0.0, 1.0);
+    let hungry = whole_people(&mut rng, person.weight, hunger_death_chance(week.params, food));
+    let sick = whole_people(&mut rng, person.weight - hungry, week.disease[region]);
+    let born = whole_people(&mut rng, person.weight, week.birth);
+    let ledger = &mut sums.people[home];
+    ledger.deaths[Cause::Hunger as usize] += hungry as u64;
+    ledger.deaths[Cause::Disease as usize] += sick as u64;
+    ledger.births += born as u64;
+    person.weight = person.weight - hungry - sick + born;
+    sums.deaths[d] += (hungry + sick) as f64;
+    if person.weight == 0 {
+        person.status = Status::Dead;
+    }
+    sums.hunger[region] += shortfall * person.weight as f64;
+    sums.living[region] += person.weight as f64;
+}
+
+/// Enters the week's deaths and births, the districts' death rates and the regions' hunger,
+/// and declares famine where the mean food ratio falls below the threshold.
+pub fn book(
+    now: &crate::systems::Now,
+    sums: &DemographySums,
+    state: (&mut Districts, &mut Unrest, &mut Ledger, &mut EventLog),
 ) {
-    let d_params = &params.demography;
-    let nr = geography.regions.len();
-    let n = districts.population.len();
-    let mut hunger_sum = vec![0.0; nr];
-    let mut people = vec![0.0; nr];
-    let mut deaths = vec![0.0; n];
-    let birth = d_params.birth_rate / 52.0;
-    let mut rng = BlockRng::new(&clock, Stream::Demography);
-    for (mut person, household) in agents.iter_mut() {
-        if !person.alive() {
-            continue;
-        }
-        // No system reads change ticks: skip their bookkeeping in this hot loop.
-        let person = person.bypass_change_detection();
-        let rng = rng.for_agent(person.id);
-        let d = person.district as usize;
-        let region = geography.districts[d].region as usize;
-        let home_region = geography.districts[person.home as usize].region;
-        let food = if person.role == Role::Soldier { 1.0 } else { household.food_ratio };
-        let shortfall = (1.0 - food).clamp(0.0, 1.0);
-        let hungry = whole_people(rng, person.weight, hunger_death_chance(&params, food));
-        let sick = whole_people(rng, person.weight - hungry, d_params.disease_mortality * unrest.hunger[region]);
-        let born = whole_people(rng, person.weight, birth);
-        ledger.death(home_region, Cause::Hunger, hungry);
-        ledger.death(home_region, Cause::Disease, sick);
-        ledger.people[home_region as usize].births += born as u64;
-        person.weight = person.weight - hungry - sick + born;
-        deaths[d] += (hungry + sick) as f64;
-        if person.weight == 0 {
-            person.status = Status::Dead;
-        }
-        hunger_sum[region] += shortfall * person.weight as f64;
-        people[region] += person.weight as f64;
+    let crate::systems::Now { clock, params, geography, control } = *now;
+    let (districts, unrest, ledger, log) = state;
+    for (a, b) in ledger.people.iter_mut().zip(&sums.people) {
+        a.add(b);
     }
-    for d in 0..n {
-        districts.deaths[d] = deaths[d] / districts.population[d].max(1.0);
+    for d in 0..districts.deaths.len() {
+        districts.deaths[d] = sums.deaths[d] / districts.population[d].max(1.0);
     }
-    for r in 0..nr {
-        unrest.hunger[r] = hunger_sum[r] / people[r].max(1.0);
-        let starving = 1.0 - unrest.hunger[r] < d_params.famine_threshold;
+    for r in 0..geography.regions.len() {
+        unrest.hunger[r] = sums.hunger[r] / sums.living[r].max(1.0);
+        let starving = 1.0 - unrest.hunger[r] < params.demography.famine_threshold;
         if starving && !unrest.famine[r] && control.soviet(r as u16) {
             unrest.famine[r] = true;
             log.push(
-                &clock,
+                clock,
                 "famine_declared",
                 &geography.regions[r].id,
                 unrest.hunger[r],

@@ -7,10 +7,9 @@
 //! and happens only while that party leads the government: once elections or the
 //! Constituent Assembly hand power to another coalition, its platform rules instead.
 
-use crate::date::Date;
 use crate::metrics::Metrics;
 use crate::model::*;
-use crate::scenario::{self, Action, Condition, Controller, Legality, Party, Policy, Procurement, RegionSpec};
+use crate::scenario::{self, Action, Condition, Controller, ElectionPolicy, Legality, Party, Policy, Procurement};
 use crate::systems::Coefficients;
 use bevy_ecs::prelude::*;
 
@@ -20,69 +19,42 @@ pub struct Plan {
     pub events: Vec<scenario::Event>,
     pub next: usize,
     pub rules: Vec<scenario::Rule>,
+    /// Each rule's conditions, with metric names resolved to their column in the metric table.
+    pub checks: Vec<Vec<Check>>,
     pub fired: Vec<bool>,
+}
+
+/// A rule's condition, resolved.
+#[derive(Clone, Debug)]
+pub enum Check {
+    Above(usize, f64),
+    Below(usize, f64),
+    Happened(String),
+    InGovernment(Party),
+    NotInGovernment(Party),
+}
+
+impl Check {
+    /// Resolves a condition. Metric names were checked when the scenario was validated; an
+    /// unknown one never holds.
+    fn new(condition: &Condition) -> Check {
+        let column = |name: &str| crate::metrics::index(name).unwrap_or(usize::MAX);
+        match condition {
+            Condition::Above(m, v) => Check::Above(column(m), *v),
+            Condition::Below(m, v) => Check::Below(column(m), *v),
+            Condition::Happened(kind) => Check::Happened(kind.clone()),
+            Condition::InGovernment(p) => Check::InGovernment(*p),
+            Condition::NotInGovernment(p) => Check::NotInGovernment(*p),
+        }
+    }
 }
 
 impl Plan {
     pub fn new(events: &[scenario::Event], rules: &[scenario::Rule]) -> Plan {
         let mut events = events.to_vec();
         events.sort_by_key(|e| e.date);
-        Plan { events, next: 0, rules: rules.to_vec(), fired: vec![false; rules.len()] }
-    }
-}
-
-/// Exogenous inputs, indexed for the systems.
-#[derive(Resource, Clone, Debug)]
-pub struct Environment {
-    /// (region, year, factor)
-    weather: Vec<(u16, i32, f64)>,
-    ice_breakup: Vec<Date>,
-    freeze_day: i32,
-    /// (front, from, to, supply)
-    aid: Vec<(usize, Date, Date, f64)>,
-    /// (from, to, share of deliveries that arrive)
-    transport: Vec<(Date, Date, f64)>,
-}
-
-impl Environment {
-    pub fn new(env: &scenario::Environment, regions: &[RegionSpec], fronts: &[scenario::FrontSpec]) -> Environment {
-        let region = |id: &str| regions.iter().position(|r| r.id == id).unwrap_or(0) as u16;
-        let front = |id: &str| fronts.iter().position(|f| f.id == id).unwrap_or(0);
-        Environment {
-            weather: env.weather.iter().map(|w| (region(&w.region), w.year, w.factor)).collect(),
-            ice_breakup: env.gulf_of_finland_ice_breakup.clone(),
-            freeze_day: env.gulf_of_finland_freeze_day,
-            aid: env.allied_aid.iter().map(|a| (front(&a.front), a.from, a.to, a.supply)).collect(),
-            transport: env.transport_crises.iter().map(|t| (t.from, t.to, t.deliveries)).collect(),
-        }
-    }
-
-    /// The scheduled weather factor of a region for a harvest year (1 if none).
-    pub fn weather(&self, region: u16, year: i32) -> f64 {
-        self.weather.iter().find(|(r, y, _)| *r == region && *y == year).map_or(1.0, |(_, _, f)| *f)
-    }
-
-    /// Whether the Gulf of Finland is frozen on this date.
-    pub fn ice_holds(&self, date: Date) -> bool {
-        let year = date.year();
-        let breakup = self.ice_breakup.iter().find(|d| d.year() == year);
-        let before_breakup = breakup.is_some_and(|b| date < *b);
-        let after_freeze = date.day_of_year() >= self.freeze_day;
-        before_breakup || after_freeze
-    }
-
-    /// Share of the grain sent to the towns that arrives on this date (1 = no crisis).
-    pub fn transport(&self, date: Date) -> f64 {
-        self.transport.iter().filter(|(from, to, _)| date >= *from && date <= *to).map(|t| t.2).fold(1.0, f64::min)
-    }
-
-    /// Allied supply multiplier on a front on this date (1 = no aid).
-    pub fn aid(&self, front: usize, date: Date) -> f64 {
-        self.aid
-            .iter()
-            .filter(|(f, from, to, _)| *f == front && date >= *from && date <= *to)
-            .map(|(_, _, _, s)| *s)
-            .fold(1.0, f64::max)
+        let checks = rules.iter().map(|r| r.when.iter().map(Check::new).collect()).collect();
+        Plan { events, next: 0, rules: rules.to_vec(), checks, fired: vec![false; rules.len()] }
     }
 }
 
@@ -125,7 +97,8 @@ pub fn events_and_rules(world: &mut World) {
         {
             continue;
         }
-        let holds = rule.when.iter().all(|c| condition_holds(world, c));
+        let checks = world.resource::<Plan>().checks[i].clone();
+        let holds = checks.iter().all(|c| check_holds(world, c));
         if holds {
             world.resource_mut::<Plan>().fired[i] = true;
             apply_action(world, &rule.action, &rule.id);
@@ -133,15 +106,16 @@ pub fn events_and_rules(world: &mut World) {
     }
 }
 
-fn condition_holds(world: &World, condition: &Condition) -> bool {
-    let metrics = world.resource::<Metrics>();
+fn check_holds(world: &World, check: &Check) -> bool {
+    let values = &world.resource::<Metrics>().values;
+    let value = |column: usize| values.get(column).copied().unwrap_or(f64::NAN);
     let government = world.resource::<Government>();
-    match condition {
-        Condition::Above(m, v) => metrics.get(m) > *v,
-        Condition::Below(m, v) => metrics.get(m) < *v,
-        Condition::Happened(kind) => world.resource::<EventLog>().happened(kind),
-        Condition::InGovernment(p) => government.governs(*p),
-        Condition::NotInGovernment(p) => !government.governs(*p),
+    match check {
+        Check::Above(m, v) => value(*m) > *v,
+        Check::Below(m, v) => value(*m) < *v,
+        Check::Happened(kind) => world.resource::<EventLog>().happened(kind),
+        Check::InGovernment(p) => government.governs(*p),
+        Check::NotInGovernment(p) => !government.governs(*p),
     }
 }
 
@@ -240,60 +214,55 @@ pub fn tally_votes(world: &mut World, soviet_only: bool) -> [f64; Party::COUNT] 
     votes
 }
 
+/// An All-Russian Congress of Soviets: the regional soviets' delegates meet. When elections
+/// are honoured and the governing coalition has lost its majority, a new coalition forms.
+pub fn convene_congress(world: &mut World, number: u32) {
+    let shares = crate::systems::soviets::national_shares(world);
+    {
+        let mut soviets = world.resource_mut::<Soviets>();
+        soviets.congress = shares;
+        soviets.congresses_held += 1;
+    }
+    let clock = world.resource::<Clock>().clone();
+    let detail = format!(
+        "congress {number}: bolshevik {:.2}, left_sr {:.2}, sr {:.2}, menshevik {:.2}",
+        shares[Party::Bolshevik.index()],
+        shares[Party::LeftSr.index()],
+        shares[Party::Sr.index()],
+        shares[Party::Menshevik.index()]
+    );
+    world.resource_mut::<EventLog>().push(&clock, "congress_of_soviets", "", shares[Party::Bolshevik.index()], &detail);
+    let government = world.resource::<Government>().clone();
+    let governing: f64 = government.coalition.iter().map(|p| shares[p.index()]).sum();
+    // Where the Constituent Assembly governs, the Congress does not make governments.
+    if government.policy.soviet_elections == ElectionPolicy::Honoured && governing < 0.5 && !government.assembly_governs
+    {
+        let mut order: Vec<Party> = Party::ALL.iter().copied().filter(|p| *p != Party::Other).collect();
+        order.sort_by(|a, b| shares[b.index()].total_cmp(&shares[a.index()]));
+        let mut coalition = vec![order[0]];
+        let mut seats = shares[order[0].index()];
+        for p in order.iter().skip(1) {
+            if seats > 0.5 {
+                break;
+            }
+            if *p != Party::Kadet {
+                coalition.push(*p);
+                seats += shares[p.index()];
+            }
+        }
+        change_coalition(world, coalition, "a new majority at the Congress of Soviets");
+    }
+}
+
 /// Applies one action of an event or a rule.
 pub fn apply_action(world: &mut World, action: &Action, id: &str) {
     match action {
         Action::SetPolicy(p) => set_policy(world, p, id),
         Action::SetPolicies(ps) => ps.iter().for_each(|p| set_policy(world, p, id)),
-        Action::ConstituentAssemblyElection { left_sr_own_lists } => {
-            let votes = tally_votes(world, false);
-            let total: f64 = votes.iter().sum();
-            let share = |p: Party| votes[p.index()] / total;
-            let left = share(Party::LeftSr);
-            let (sr, left_sr) =
-                if *left_sr_own_lists { (share(Party::Sr), left) } else { (share(Party::Sr) + left, 0.0) };
-            let other = share(Party::Other) + share(Party::Anarchist);
-            let mut assembly = [0.0; Party::COUNT];
-            for (party, value) in [
-                (Party::Sr, sr),
-                (Party::Bolshevik, share(Party::Bolshevik)),
-                (Party::Kadet, share(Party::Kadet)),
-                (Party::Menshevik, share(Party::Menshevik)),
-                (Party::LeftSr, left_sr),
-                (Party::Other, other),
-            ] {
-                assembly[party.index()] = value;
-                log(world, "constituent_assembly_election", "", value, &format!("ca_share_{}", party.key()));
-            }
-            world.resource_mut::<Government>().assembly = Some(assembly);
-        }
-        Action::DissolveConstituentAssembly => {
-            log(world, "constituent_assembly_dissolved", "", 0.0, id);
-        }
-        Action::ConveneConstituentAssembly => {
-            let Some(assembly) = world.resource::<Government>().assembly else { return };
-            // The largest list leads; it takes partners from the socialist lists until the
-            // coalition holds a majority of the Assembly.
-            let mut order: Vec<Party> = Party::ALL.iter().copied().filter(|p| *p != Party::Other).collect();
-            order.sort_by(|a, b| assembly[b.index()].total_cmp(&assembly[a.index()]));
-            let mut coalition = vec![order[0]];
-            let mut seats = assembly[order[0].index()];
-            for p in [Party::Menshevik, Party::LeftSr, Party::Sr, Party::Bolshevik] {
-                if seats > 0.5 {
-                    break;
-                }
-                if !coalition.contains(&p) && assembly[p.index()] > 0.0 {
-                    coalition.push(p);
-                    seats += assembly[p.index()];
-                }
-            }
-            log(world, "constituent_assembly_convened", "", seats, id);
-            world.resource_mut::<Government>().assembly_governs = true;
-            change_coalition(world, coalition, "the Constituent Assembly forms the government");
-        }
-        Action::CongressOfSoviets { number } => {
-            crate::systems::soviets::convene_congress(world, *number);
-        }
+        Action::ConstituentAssemblyElection { left_sr_own_lists } => assembly_election(world, *left_sr_own_lists),
+        Action::DissolveConstituentAssembly => log(world, "constituent_assembly_dissolved", "", 0.0, id),
+        Action::ConveneConstituentAssembly => convene_assembly(world, id),
+        Action::CongressOfSoviets { number } => convene_congress(world, *number),
         Action::JoinGovernment(p) => {
             if world.resource::<Government>().legality[p.index()] != Legality::Banned
                 && !world.resource::<Government>().governs(*p)
@@ -302,46 +271,33 @@ pub fn apply_action(world: &mut World, action: &Action, id: &str) {
                 log(world, "coalition_changed", "", 0.0, &format!("{} joins ({id})", p.key()));
             }
         }
-        Action::LeaveGovernment(p) => {
-            if world.resource::<Government>().governs(*p) {
-                world.resource_mut::<Government>().coalition.retain(|x| x != p);
-                log(world, "coalition_changed", "", 0.0, &format!("{} leaves ({id})", p.key()));
-            }
-        }
+        Action::LeaveGovernment(p) => leave_government(world, *p, &format!("{} leaves ({id})", p.key())),
         Action::PartyRising(p) => {
             log(world, "party_rising", "", 0.0, p.key());
             set_policy(world, &Policy::PartyLegality(*p, Legality::Banned), id);
         }
         Action::BanParty(p) => set_policy(world, &Policy::PartyLegality(*p, Legality::Banned), id),
+        Action::DeclareRedTerror { terror } => {
+            log(world, "red_terror_declared", "", *terror, id);
+            set_policy(world, &Policy::Terror(*terror), id);
+        }
+        Action::AdoptTaxInKind => adopt_tax_in_kind(world, id),
+        Action::PartyPurge { share } => party_size(world, -share, "party_purge", id),
+        Action::PartyRecruitment { share } => party_size(world, *share, "party_recruitment", id),
+        Action::Demobilise { weekly_share } => {
+            world.resource_mut::<Government>().demobilise_weekly = *weekly_share;
+            log(world, "demobilisation", "", *weekly_share, id);
+        }
+        Action::BreakMakhnovistAlliance => set_policy(world, &Policy::MakhnovistAlliance(false), id),
+        war_action => apply_war_action(world, war_action, id),
+    }
+}
+
+/// Applies an action of war and peace: treaties, fronts, foreign forces, control of regions.
+fn apply_war_action(world: &mut World, action: &Action, id: &str) {
+    match action {
         Action::SignTreaty { name, cede, to, leave_government, strands_legion } => {
-            log(world, "treaty_signed", "", cede.len() as f64, name);
-            set_policy(world, &Policy::Peace(scenario::PeaceStatus::SeparatePeace), id);
-            for region in cede {
-                if let Some(r) = region_index(world, region) {
-                    set_control(world, r, *to, name);
-                }
-            }
-            // The Central Powers' front closes: the ceded land is theirs by treaty.
-            let fronts: Vec<usize> = world
-                .resource::<War>()
-                .fronts
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| f.enemy == scenario::Enemy::CentralPowers)
-                .map(|(i, _)| i)
-                .collect();
-            for f in fronts {
-                world.resource_mut::<War>().fronts[f].active = false;
-            }
-            for p in leave_government {
-                if world.resource::<Government>().governs(*p) {
-                    world.resource_mut::<Government>().coalition.retain(|x| x != p);
-                    log(world, "coalition_changed", "", 0.0, &format!("{} leaves over {name}", p.key()));
-                }
-            }
-            if *strands_legion {
-                world.resource_mut::<Government>().legion_stranded = true;
-            }
+            sign_treaty(world, name, cede, *to, leave_government, *strands_legion, id)
         }
         Action::LegionRevolt { front, strength, position } => {
             if !world.resource::<Government>().legion_stranded {
@@ -360,21 +316,7 @@ pub fn apply_action(world: &mut World, action: &Action, id: &str) {
                 log(world, "foreign_forces", "", *external, &format!("{front} ({id})"));
             }
         }
-        Action::CloseFront { front, to } => {
-            if let Some(f) = front_index(world, front) {
-                let (regions, held) = {
-                    let war = world.resource::<War>();
-                    let fr = &war.fronts[f];
-                    (fr.regions.clone(), fr.position.floor() as usize)
-                };
-                world.resource_mut::<War>().fronts[f].active = false;
-                world.resource_mut::<War>().fronts[f].external = 0.0;
-                for &r in regions.iter().take(held) {
-                    set_control(world, r as usize, *to, id);
-                }
-                log(world, "front_closed", "", 0.0, &format!("{front} ({id})"));
-            }
-        }
+        Action::CloseFront { front, to } => close_front(world, front, *to, id),
         Action::CentralPowersCollapse { regions } => {
             log(world, "central_powers_collapse", "", 0.0, id);
             for h in regions {
@@ -395,36 +337,120 @@ pub fn apply_action(world: &mut World, action: &Action, id: &str) {
                 set_control(world, r, *controller, id);
             }
         }
-        Action::DeclareRedTerror { terror } => {
-            log(world, "red_terror_declared", "", *terror, id);
-            set_policy(world, &Policy::Terror(*terror), id);
+        other => unreachable!("not an action of war: {other:?}"),
+    }
+}
+
+fn leave_government(world: &mut World, party: Party, detail: &str) {
+    if world.resource::<Government>().governs(party) {
+        world.resource_mut::<Government>().coalition.retain(|x| *x != party);
+        log(world, "coalition_changed", "", 0.0, detail);
+    }
+}
+
+fn party_size(world: &mut World, share: f64, kind: &str, id: &str) {
+    let change = world.resource::<Government>().party_members * share;
+    world.resource_mut::<Government>().party_members += change;
+    log(world, kind, "", change.abs(), id);
+}
+
+fn adopt_tax_in_kind(world: &mut World, id: &str) {
+    if world.resource::<Government>().policy.procurement == Procurement::TaxInKind {
+        return;
+    }
+    log(world, "tax_in_kind_adopted", "", 0.0, id);
+    set_policy(world, &Policy::Procurement(Procurement::TaxInKind), id);
+    set_policy(world, &Policy::BagTrade(scenario::Tolerance::Tolerated), id);
+}
+
+/// The Constituent Assembly is elected from the agents' party preferences.
+fn assembly_election(world: &mut World, left_sr_own_lists: bool) {
+    let votes = tally_votes(world, false);
+    let total: f64 = votes.iter().sum();
+    let share = |p: Party| votes[p.index()] / total;
+    let left = share(Party::LeftSr);
+    let (sr, left_sr) = if left_sr_own_lists { (share(Party::Sr), left) } else { (share(Party::Sr) + left, 0.0) };
+    let other = share(Party::Other) + share(Party::Anarchist);
+    let mut assembly = [0.0; Party::COUNT];
+    for (party, value) in [
+        (Party::Sr, sr),
+        (Party::Bolshevik, share(Party::Bolshevik)),
+        (Party::Kadet, share(Party::Kadet)),
+        (Party::Menshevik, share(Party::Menshevik)),
+        (Party::LeftSr, left_sr),
+        (Party::Other, other),
+    ] {
+        assembly[party.index()] = value;
+        log(world, "constituent_assembly_election", "", value, &format!("ca_share_{}", party.key()));
+    }
+    world.resource_mut::<Government>().assembly = Some(assembly);
+}
+
+/// The Assembly meets: the largest list leads and takes partners from the socialist lists
+/// until the coalition holds a majority.
+fn convene_assembly(world: &mut World, id: &str) {
+    let Some(assembly) = world.resource::<Government>().assembly else { return };
+    let mut order: Vec<Party> = Party::ALL.iter().copied().filter(|p| *p != Party::Other).collect();
+    order.sort_by(|a, b| assembly[b.index()].total_cmp(&assembly[a.index()]));
+    let mut coalition = vec![order[0]];
+    let mut seats = assembly[order[0].index()];
+    for p in [Party::Menshevik, Party::LeftSr, Party::Sr, Party::Bolshevik] {
+        if seats > 0.5 {
+            break;
         }
-        Action::AdoptTaxInKind => {
-            if world.resource::<Government>().policy.procurement == Procurement::TaxInKind {
-                return;
-            }
-            log(world, "tax_in_kind_adopted", "", 0.0, id);
-            set_policy(world, &Policy::Procurement(Procurement::TaxInKind), id);
-            set_policy(world, &Policy::BagTrade(scenario::Tolerance::Tolerated), id);
-        }
-        Action::PartyPurge { share } => {
-            let removed = world.resource::<Government>().party_members * share;
-            world.resource_mut::<Government>().party_members -= removed;
-            log(world, "party_purge", "", removed, id);
-        }
-        Action::PartyRecruitment { share } => {
-            let added = world.resource::<Government>().party_members * share;
-            world.resource_mut::<Government>().party_members += added;
-            log(world, "party_recruitment", "", added, id);
-        }
-        Action::Demobilise { weekly_share } => {
-            world.resource_mut::<Government>().demobilise_weekly = *weekly_share;
-            log(world, "demobilisation", "", *weekly_share, id);
-        }
-        Action::BreakMakhnovistAlliance => {
-            set_policy(world, &Policy::MakhnovistAlliance(false), id);
+        if !coalition.contains(&p) && assembly[p.index()] > 0.0 {
+            coalition.push(p);
+            seats += assembly[p.index()];
         }
     }
+    log(world, "constituent_assembly_convened", "", seats, id);
+    world.resource_mut::<Government>().assembly_governs = true;
+    change_coalition(world, coalition, "the Constituent Assembly forms the government");
+}
+
+fn sign_treaty(
+    world: &mut World,
+    name: &str,
+    cede: &[String],
+    to: Controller,
+    leave: &[Party],
+    strands_legion: bool,
+    id: &str,
+) {
+    log(world, "treaty_signed", "", cede.len() as f64, name);
+    set_policy(world, &Policy::Peace(scenario::PeaceStatus::SeparatePeace), id);
+    for region in cede {
+        if let Some(r) = region_index(world, region) {
+            set_control(world, r, to, name);
+        }
+    }
+    // The Central Powers' front closes: the ceded land is theirs by treaty.
+    for front in world.resource_mut::<War>().fronts.iter_mut() {
+        if front.enemy == scenario::Enemy::CentralPowers {
+            front.active = false;
+        }
+    }
+    for p in leave {
+        leave_government(world, *p, &format!("{} leaves over {name}", p.key()));
+    }
+    if strands_legion {
+        world.resource_mut::<Government>().legion_stranded = true;
+    }
+}
+
+fn close_front(world: &mut World, front: &str, to: Controller, id: &str) {
+    let Some(f) = front_index(world, front) else { return };
+    let (regions, held) = {
+        let war = world.resource::<War>();
+        let fr = &war.fronts[f];
+        (fr.regions.clone(), fr.position.floor() as usize)
+    };
+    world.resource_mut::<War>().fronts[f].active = false;
+    world.resource_mut::<War>().fronts[f].external = 0.0;
+    for &r in regions.iter().take(held) {
+        set_control(world, r as usize, to, id);
+    }
+    log(world, "front_closed", "", 0.0, &format!("{front} ({id})"));
 }
 
 fn open_front(world: &mut World, front: &str, external: f64, white_soldiers: f64, position: f64, why: &str) {
@@ -456,7 +482,7 @@ fn open_front(world: &mut World, front: &str, external: f64, white_soldiers: f64
 /// Sets the weather of the new harvest year at the start of each agricultural year.
 pub fn weather(
     clock: Res<Clock>,
-    env: Res<Environment>,
+    env: Res<crate::environment::Environment>,
     coefficients: Res<Coefficients>,
     mut control: ResMut<Control>,
 ) {
@@ -467,43 +493,7 @@ pub fn weather(
     let year = clock.date.year();
     let mut rng = stream_rng(clock.seed, clock.tick, Stream::Events, 0);
     for r in 0..control.weather.len() {
-        let noise = 1.0 + coefficients.agriculture.weather_spread * crate::world::normal(&mut rng);
+        let noise = 1.0 + coefficients.agriculture.weather_spread * crate::rng::normal(&mut rng);
         control.weather[r] = (env.weather(r as u16, year) * noise).max(0.0);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env(breakup: &str) -> Environment {
-        Environment {
-            weather: vec![(2, 1921, 0.3)],
-            ice_breakup: vec![breakup.parse().unwrap()],
-            freeze_day: 335,
-            aid: vec![(1, "1919-01-01".parse().unwrap(), "1919-12-31".parse().unwrap(), 1.5)],
-            transport: vec![("1921-01-20".parse().unwrap(), "1921-03-15".parse().unwrap(), 0.6)],
-        }
-    }
-
-    #[test]
-    fn ice_holds_until_breakup_and_after_freeze() {
-        let e = env("1921-03-25");
-        assert!(e.ice_holds("1921-03-10".parse().unwrap()));
-        assert!(!e.ice_holds("1921-03-26".parse().unwrap()));
-        assert!(!e.ice_holds("1921-07-01".parse().unwrap()));
-        assert!(e.ice_holds("1921-12-20".parse().unwrap()));
-    }
-
-    #[test]
-    fn weather_and_aid_lookups() {
-        let e = env("1921-03-25");
-        assert_eq!(e.weather(2, 1921), 0.3);
-        assert_eq!(e.weather(2, 1920), 1.0);
-        assert_eq!(e.aid(1, "1919-06-01".parse().unwrap()), 1.5);
-        assert_eq!(e.aid(1, "1920-06-01".parse().unwrap()), 1.0);
-        assert_eq!(e.aid(0, "1919-06-01".parse().unwrap()), 1.0);
-        assert_eq!(e.transport("1921-02-01".parse().unwrap()), 0.6);
-        assert_eq!(e.transport("1921-04-01".parse().unwrap()), 1.0);
     }
 }

@@ -10,8 +10,11 @@
 
 use crate::model::*;
 use crate::scenario::KronstadtResponse;
-use crate::systems::{Coefficients, events::Environment, whole_people};
+use crate::agents::AllAgents;
+use crate::environment::Environment;
+use crate::systems::{Coefficients, whole_people};
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 use rand::RngExt;
 
 /// Weekly chance that an assault across the ice takes the fortress.
@@ -31,95 +34,121 @@ pub fn petrograd_news(repressed_wave: bool, share: f64, habit: f64) -> f64 {
     if repressed_wave { (share - habit).max(0.0) } else { 0.0 }
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn kronstadt(
-    clock: Res<Clock>,
-    params: Res<Coefficients>,
-    geography: Res<Geography>,
-    env: Res<Environment>,
-    government: Res<Government>,
-    unrest: Res<Unrest>,
-    mut fortress: ResMut<Kronstadt>,
-    mut ledger: ResMut<Ledger>,
-    mut log: ResMut<EventLog>,
-    mut agents: Query<&mut Person>,
-) {
-    let k = &params.kronstadt;
-    // The Petrograd signal: news of a new strike wave there, repressed.
-    let petrograd = geography.districts.iter().find(|d| d.city == Some(0)).map(|d| d.region as usize);
-    if let Some(r) = petrograd {
-        let share = unrest.strike_share[r];
-        if unrest.strikers_arrested[r] > 0.0 {
-            fortress.petrograd_arrest_tick = Some(clock.tick);
-        }
-        let repressed = fortress.petrograd_arrest_tick.is_some_and(|t| clock.tick < t + k.arrest_memory);
-        let news = petrograd_news(unrest.strike_wave[r] && repressed, share, fortress.petrograd_habit);
-        fortress.petrograd_signal = fortress.petrograd_signal * (1.0 - k.signal_decay) + k.petrograd_signal * news;
-        fortress.petrograd_habit += k.strike_habit * (share - fortress.petrograd_habit);
+/// What the fortress reads and changes each week.
+#[derive(SystemParam)]
+pub struct FortressState<'w> {
+    clock: Res<'w, Clock>,
+    params: Res<'w, Coefficients>,
+    geography: Res<'w, Geography>,
+    env: Res<'w, Environment>,
+    government: Res<'w, Government>,
+    unrest: Res<'w, Unrest>,
+    garrison: Res<'w, Garrison>,
+    fortress: ResMut<'w, Kronstadt>,
+    ledger: ResMut<'w, Ledger>,
+    log: ResMut<'w, EventLog>,
+}
+
+/// The sailors hear what happened in Petrograd this week.
+fn petrograd_week(state: &mut FortressState) {
+    let k = &state.params.kronstadt;
+    let Some(r) = state.geography.districts.iter().find(|d| d.city == Some(0)).map(|d| d.region as usize) else {
+        return;
+    };
+    let tick = state.clock.tick;
+    let share = state.unrest.strike_share[r];
+    let fortress = &mut state.fortress;
+    if state.unrest.strikers_arrested[r] > 0.0 {
+        fortress.petrograd_arrest_tick = Some(tick);
     }
-    let (mut garrison, mut active) = (0.0, 0.0);
-    for person in agents.iter() {
-        if person.army == Army::Kronstadt && person.alive() && person.status != Status::Jailed {
-            garrison += person.weight as f64;
-            if person.status == Status::Active {
-                active += person.weight as f64;
+    let repressed = fortress.petrograd_arrest_tick.is_some_and(|t| tick < t + k.arrest_memory);
+    let news = petrograd_news(state.unrest.strike_wave[r] && repressed, share, fortress.petrograd_habit);
+    fortress.petrograd_signal = fortress.petrograd_signal * (1.0 - k.signal_decay) + k.petrograd_signal * news;
+    fortress.petrograd_habit += k.strike_habit * (share - fortress.petrograd_habit);
+}
+
+/// The garrison (people not in jail) and those of them active.
+fn muster(garrison: &Garrison, person: &[Person]) -> (f64, f64) {
+    let (mut present, mut active) = (0.0, 0.0);
+    for &id in &garrison.agents {
+        let p = &person[id as usize];
+        if p.alive() && p.status != Status::Jailed {
+            present += p.weight as f64;
+            if p.status == Status::Active {
+                active += p.weight as f64;
             }
         }
     }
-    match fortress.state {
-        KronstadtState::Loyal => {
-            if garrison > 0.0 && active / garrison > k.mutiny_share {
-                fortress.state = KronstadtState::Mutiny { since: clock.tick };
-                log.push(&clock, "kronstadt_mutiny", "", active, "the garrison rises");
-            }
+    (present, active)
+}
+
+/// The fortress stormed: some sailors are shot, some flee across the ice to Finland, the rest
+/// are jailed for good.
+fn storm(state: &mut FortressState, person: &mut [Person], rng: &mut rand_chacha::ChaCha8Rng) {
+    let k = &state.params.kronstadt;
+    for &id in &state.garrison.agents {
+        let p = &mut person[id as usize];
+        if !p.alive() {
+            continue;
         }
-        KronstadtState::Mutiny { since } => {
-            if government.policy.kronstadt_response == KronstadtResponse::Negotiate {
-                fortress.state = KronstadtState::Negotiated;
-                log.push(&clock, "kronstadt_negotiated", "", garrison, "the government negotiates");
-                return;
-            }
-            if clock.tick < since + k.assault_delay {
-                return;
-            }
-            let ice = env.ice_holds(clock.date);
-            if !ice {
-                fortress.state = KronstadtState::Holds;
-                log.push(
-                    &clock,
-                    "kronstadt_holds",
-                    "",
-                    garrison,
-                    "the ice has broken up: the fortress cannot be stormed",
-                );
-                return;
-            }
-            let mut rng = stream_rng(clock.seed, clock.tick, Stream::Kronstadt, 0);
-            if rng.random::<f64>() < assault_success(&params, ice, garrison) {
-                fortress.state = KronstadtState::Suppressed;
-                log.push(&clock, "kronstadt_suppressed", "", garrison, "stormed across the ice");
-                for mut person in agents.iter_mut() {
-                    if person.army != Army::Kronstadt || !person.alive() {
-                        continue;
-                    }
-                    let region = geography.districts[person.home as usize].region;
-                    let shot = whole_people(&mut rng, person.weight, k.executed_share);
-                    person.weight -= shot;
-                    ledger.executions += shot as f64;
-                    ledger.death(region, Cause::Execution, shot);
-                    if rng.random::<f64>() < k.fled_share {
-                        ledger.people[region as usize].emigrated += person.weight as u64;
-                        person.status = Status::Emigrated;
-                    } else {
-                        person.status = if person.weight == 0 { Status::Dead } else { Status::Jailed };
-                        person.jailed_until = u32::MAX;
-                    }
+        let region = state.geography.district_region[p.home as usize];
+        let shot = whole_people(rng, p.weight, k.executed_share);
+        p.weight -= shot;
+        state.ledger.executions += shot as f64;
+        state.ledger.death(region, Cause::Execution, shot);
+        if rng.random::<f64>() < k.fled_share {
+            state.ledger.people[region as usize].emigrated += p.weight as u64;
+            p.status = Status::Emigrated;
+        } else {
+            p.status = if p.weight == 0 { Status::Dead } else { Status::Jailed };
+            p.jailed_until = u32::MAX;
+        }
+    }
+}
+
+/// The mutiny, the government's answer, the assault across the ice or the thaw.
+fn mutiny_week(state: &mut FortressState, since: u32, garrison: f64, person: &mut [Person]) {
+    let k = &state.params.kronstadt;
+    let clock = state.clock.clone();
+    if state.government.policy.kronstadt_response == KronstadtResponse::Negotiate {
+        state.fortress.state = KronstadtState::Negotiated;
+        state.log.push(&clock, "kronstadt_negotiated", "", garrison, "the government negotiates");
+        return;
+    }
+    if clock.tick < since + k.assault_delay {
+        return;
+    }
+    let ice = state.env.ice_holds(clock.date);
+    if !ice {
+        state.fortress.state = KronstadtState::Holds;
+        state.log.push(&clock, "kronstadt_holds", "", garrison, "the ice has broken up: the fortress cannot be stormed");
+        return;
+    }
+    let mut rng = stream_rng(clock.seed, clock.tick, Stream::Kronstadt, 0);
+    if rng.random::<f64>() < assault_success(&state.params, ice, garrison) {
+        state.fortress.state = KronstadtState::Suppressed;
+        state.log.push(&clock, "kronstadt_suppressed", "", garrison, "stormed across the ice");
+        storm(state, person, &mut rng);
+    }
+}
+
+pub fn kronstadt(mut state: FortressState, mut agents: AllAgents) {
+    petrograd_week(&mut state);
+    agents.with_slices(|chunk| {
+        let (garrison, active) = muster(&state.garrison, chunk.person);
+        match state.fortress.state {
+            KronstadtState::Loyal => {
+                if garrison > 0.0 && active / garrison > state.params.kronstadt.mutiny_share {
+                    state.fortress.state = KronstadtState::Mutiny { since: state.clock.tick };
+                    let clock = state.clock.clone();
+                    state.log.push(&clock, "kronstadt_mutiny", "", active, "the garrison rises");
                 }
             }
+            KronstadtState::Mutiny { since } => mutiny_week(&mut state, since, garrison, chunk.person),
+            KronstadtState::Holds => state.fortress.holds_weeks += 1,
+            KronstadtState::Suppressed | KronstadtState::Negotiated => {}
         }
-        KronstadtState::Holds => fortress.holds_weeks += 1,
-        KronstadtState::Suppressed | KronstadtState::Negotiated => {}
-    }
+    });
 }
 
 #[cfg(test)]

@@ -10,9 +10,6 @@
 
 use crate::model::*;
 use crate::scenario::{Legality, Party, Procurement};
-use crate::systems::Coefficients;
-use bevy_ecs::prelude::*;
-use rand::RngExt;
 
 /// What an agent's support drifts toward.
 pub struct SupportInputs {
@@ -26,8 +23,14 @@ pub struct SupportInputs {
 
 /// The support an agent's circumstances pull it toward (before peers).
 pub fn support_target(params: &crate::scenario::Params, i: &SupportInputs) -> f64 {
+    (support_offset(params, i) - params.loyalty.hardship_effect * i.hardship).clamp(0.0, 1.0)
+}
+
+/// The support target before hardship and the clamp to 0-1: what the agent's circumstances
+/// other than its own losses add up to.
+fn support_offset(params: &crate::scenario::Params, i: &SupportInputs) -> f64 {
     let l = &params.loyalty;
-    let mut target = i.base - l.hardship_effect * i.hardship;
+    let mut target = i.base;
     target += l.white_threat_rally * params.mechanisms.white_threat_rally * i.white_threat;
     if i.dispersed {
         target -= l.dispersal_effect;
@@ -38,7 +41,7 @@ pub fn support_target(params: &crate::scenario::Params, i: &SupportInputs) -> f6
     if i.requisition_ended {
         target += l.trade_effect;
     }
-    target.clamp(0.0, 1.0)
+    target
 }
 
 /// Grievance G = H × (1 − L) plus the backlash of repression felt.
@@ -47,141 +50,268 @@ pub fn grievance(params: &crate::scenario::Params, hardship: f64, support: f64, 
     (hardship * (1.0 - support) + backlash).clamp(0.0, 1.0)
 }
 
-/// A standard Gumbel draw: with it, choosing the party of highest score reproduces the
-/// parties' shares as a multinomial logit (McFadden), so initial preferences are stable.
-fn gumbel(rng: &mut impl RngExt) -> f64 {
-    let u: f64 = rng.random::<f64>().clamp(1e-12, 1.0 - 1e-12);
-    -(-u.ln()).ln()
+/// What the agents' minds respond to this week, per district and region, and the parties'
+/// standing.
+pub struct LoyaltyWeek<'a> {
+    params: &'a crate::scenario::Params,
+    geography: &'a Geography,
+    districts: &'a Districts,
+    /// Per district: the losses every resident feels (grain taken, call-ups, deaths,
+    /// repression), and the backlash of repression felt.
+    pressure: Vec<f64>,
+    backlash: Vec<f64>,
+    /// Per district and role: the support target before the agent's own hardship.
+    offset: Vec<[f64; 3]>,
+    /// Per district: the sailors' news of their villages (Soviet requisition there).
+    village_news: Vec<f64>,
+    /// Extra pressure from a Kronstadt that holds (soldiers everywhere, Petrograd's people).
+    spread: f64,
+    war_rally: f64,
+    petrograd_signal: f64,
+    /// The parties' weights in the logit of party choice, before the government's record:
+    /// exp(appeal / noise) per role, region and party (appeal: the log of the party's initial
+    /// share, the region's national vote, less a penalty when banned).
+    appeal: Vec<[[f64; Party::COUNT]; 3]>,
+    governs: [bool; Party::COUNT],
+    streams: AgentStreams,
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn loyalty(
-    clock: Res<Clock>,
-    params: Res<Coefficients>,
-    geography: Res<Geography>,
-    government: Res<Government>,
-    war: Res<War>,
-    soviets: Res<Soviets>,
-    kronstadt: Res<Kronstadt>,
-    control: Res<Control>,
-    mut districts: ResMut<Districts>,
-    mut unrest: ResMut<Unrest>,
-    mut agents: Query<(&Person, &Household, &mut Mind)>,
-) {
-    let l = &params.loyalty;
-    let p = &params.population;
-    let n = districts.population.len();
-    let mut support_sum = vec![0.0; n];
-    let mut people = vec![0.0; n];
-    for v in unrest.votes.iter_mut() {
-        *v = [0.0; Party::COUNT];
-    }
-    let requisition_ended = matches!(government.policy.procurement, Procurement::TaxInKind | Procurement::FreeTrade);
-    let factory = government.policy.factory as usize;
-    let holds = matches!(kronstadt.state, KronstadtState::Holds);
-    let whites_in_field = war.fronts.iter().any(|f| f.active && f.enemy == crate::scenario::Enemy::White);
-    let mut rng = BlockRng::new(&clock, Stream::Loyalty);
-    // Each party's appeal: log of its initial share by role, the government's record, legality.
-    let appeal = |role: Role| -> [f64; 6] {
-        let shares = match role {
-            Role::Peasant => p.peasant_parties,
-            Role::Worker => p.worker_parties,
-            Role::Soldier => p.soldier_parties,
+/// The state a week of loyalty reads besides the parameters.
+pub struct LoyaltyInputs<'a> {
+    pub districts: &'a Districts,
+    pub government: &'a Government,
+    pub war: &'a War,
+    pub soviets: &'a Soviets,
+    pub kronstadt: &'a Kronstadt,
+}
+
+impl<'a> LoyaltyWeek<'a> {
+    pub fn new(now: &crate::systems::Now<'a>, i: LoyaltyInputs<'a>) -> LoyaltyWeek<'a> {
+        let crate::systems::Now { clock, params, geography, control } = *now;
+        let p = &params.population;
+        let l = &params.loyalty;
+        let appeal = |shares: [f64; 6]| {
+            let mut out = [0.0; Party::COUNT];
+            for (o, s) in out.iter_mut().zip(shares) {
+                *o = s.max(1e-3).ln();
+            }
+            out
         };
-        shares.map(|s| (s.max(1e-3)).ln())
-    };
-    let appeals = [appeal(Role::Peasant), appeal(Role::Worker), appeal(Role::Soldier)];
-    // Per region: the log share of national lists, and of all the others.
-    let national_log: Vec<(f64, f64)> = geography
+        let government = i.government;
+        let d = i.districts;
+        let n = d.population.len();
+        let backlash_rate = params.repression.backlash * params.mechanisms.repression_backlash;
+        let holds = matches!(i.kronstadt.state, KronstadtState::Holds);
+        let whites_in_field = i.war.fronts.iter().any(|f| f.active && f.enemy == crate::scenario::Enemy::White);
+        let requisition_ended = matches!(government.policy.procurement, Procurement::TaxInKind | Procurement::FreeTrade);
+        let offset = (0..n)
+            .map(|k| {
+                let region = geography.district_region[k] as usize;
+                let dispersed = i.soviets.district[k].status == SovietStatus::Dispersed;
+                [0, 1, 2].map(|role| {
+                    let inputs = SupportInputs {
+                        base: l.base_support[role],
+                        hardship: 0.0,
+                        white_threat: if role == 0 { i.war.white_threat[region] } else { 0.0 },
+                        dispersed,
+                        factory: (role == 1).then_some(government.policy.factory as usize),
+                        requisition_ended: requisition_ended && role == 0,
+                    };
+                    support_offset(params, &inputs)
+                })
+            })
+            .collect();
+        LoyaltyWeek {
+            params,
+            geography,
+            districts: d,
+            pressure: (0..n)
+                .map(|k| {
+                    l.take_weight * d.take_share[k]
+                        + l.conscription_weight * d.conscripted[k]
+                        + l.death_weight * d.deaths[k]
+                        + l.repression_weight * d.repression[k]
+                })
+                .collect(),
+            backlash: d.repression.iter().map(|r| backlash_rate * r).collect(),
+            offset,
+            village_news: (0..n)
+                .map(|k| {
+                    let soviet = control.soviet(geography.district_region[k]);
+                    if soviet { params.kronstadt.village_news * d.take_share[k] } else { 0.0 }
+                })
+                .collect(),
+            spread: if holds { params.kronstadt.spread } else { 0.0 },
+            war_rally: if whites_in_field { l.war_rally * params.mechanisms.white_threat_rally } else { 0.0 },
+            petrograd_signal: i.kronstadt.petrograd_signal,
+            appeal: party_weights(params, geography, government, [
+                appeal(p.peasant_parties),
+                appeal(p.worker_parties),
+                appeal(p.soldier_parties),
+            ]),
+            governs: Party::ALL.map(|party| government.governs(party)),
+            streams: AgentStreams::new(clock.seed, clock.tick, Stream::Loyalty),
+        }
+    }
+}
+
+/// Votes and support summed by district.
+#[derive(Clone, Debug, Default)]
+pub struct LoyaltySums {
+    pub votes: Vec<[f64; Party::COUNT]>,
+    pub support: Vec<f64>,
+    pub people: Vec<f64>,
+}
+
+impl LoyaltySums {
+    pub fn new(districts: usize) -> LoyaltySums {
+        LoyaltySums {
+            votes: vec![[0.0; Party::COUNT]; districts],
+            support: vec![0.0; districts],
+            people: vec![0.0; districts],
+        }
+    }
+}
+
+impl crate::agents::Partial for LoyaltySums {
+    fn merge(&mut self, o: LoyaltySums) {
+        for (a, b) in self.votes.iter_mut().zip(&o.votes) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        crate::agents::add_into(&mut self.support, &o.support);
+        crate::agents::add_into(&mut self.people, &o.people);
+    }
+}
+
+fn role_index(role: Role) -> usize {
+    match role {
+        Role::Peasant => 0,
+        Role::Worker => 1,
+        Role::Soldier => 2,
+    }
+}
+
+/// The losses an agent feels this week (before its own exposure).
+fn pressure(week: &LoyaltyWeek, person: &Person, food: f64) -> f64 {
+    let d = person.district as usize;
+    let mut pressure = week.params.loyalty.hunger_weight * (1.0 - food).max(0.0) + week.pressure[d];
+    if person.army == Army::Kronstadt {
+        // The sailors watch their home villages and Petrograd (seed 004 I4): the news that
+        // matters is of the Soviet requisition (the Petropavlovsk resolution asked for its end),
+        // not of what the Whites took behind their lines.
+        pressure += week.village_news[person.home as usize];
+    }
+    if week.spread > 0.0 && (person.role == Role::Soldier || week.geography.districts[d].city == Some(0)) {
+        pressure += week.spread;
+    }
+    pressure
+}
+
+/// exp(appeal / noise) of each party by region and role: the log of its initial share among
+/// the role (national lists: the region's national vote), less the government's pull when
+/// the party is banned.
+fn party_weights(
+    params: &crate::scenario::Params,
+    geography: &Geography,
+    government: &Government,
+    appeals: [[f64; Party::COUNT]; 3],
+) -> Vec<[[f64; Party::COUNT]; 3]> {
+    let l = &params.loyalty;
+    let noise = l.party_noise.max(1e-9);
+    geography
         .regions
         .iter()
-        .map(|r| (r.national_vote.max(1e-3).ln(), (1.0 - r.national_vote).max(1e-3).ln()))
-        .collect();
-    for (person, household, mut mind) in agents.iter_mut() {
-        if !person.alive() {
-            continue;
-        }
-        let d = person.district as usize;
-        let region = geography.districts[d].region as usize;
-        let role = match person.role {
-            Role::Peasant => 0,
-            Role::Worker => 1,
-            Role::Soldier => 2,
-        };
-        let food = if person.role == Role::Soldier { 1.0 } else { household.food_ratio };
-        let mut pressure = l.hunger_weight * (1.0 - food).max(0.0)
-            + l.take_weight * districts.take_share[d]
-            + l.conscription_weight * districts.conscripted[d]
-            + l.death_weight * districts.deaths[d]
-            + l.repression_weight * districts.repression[d];
-        if person.army == Army::Kronstadt {
-            // The sailors watch their home villages and Petrograd (seed 004 I4): the news that
-            // matters is of the Soviet requisition (the Petropavlovsk resolution asked for its end),
-            // not of what the Whites took behind their lines.
-            let home_region = geography.districts[person.home as usize].region;
-            let news = if control.soviet(home_region) { districts.take_share[person.home as usize] } else { 0.0 };
-            pressure += params.kronstadt.village_news * news;
-        }
-        if holds && (person.role == Role::Soldier || geography.districts[d].city == Some(0)) {
-            pressure += params.kronstadt.spread;
-        }
-        let pressure = (pressure * mind.exposure as f64).min(1.0);
-        let hardship = mind.hardship as f64 + l.hardship_rate * (pressure - mind.hardship as f64);
-        let inputs = SupportInputs {
-            base: l.base_support[role],
-            hardship,
-            white_threat: if person.role == Role::Peasant { war.white_threat[region] } else { 0.0 },
-            dispersed: soviets.district[d].status == SovietStatus::Dispersed,
-            factory: (person.role == Role::Worker).then_some(factory),
-            requisition_ended: requisition_ended && person.role == Role::Peasant,
-        };
-        let mut target = support_target(&params, &inputs);
-        if person.role == Role::Soldier && whites_in_field {
-            target = (target + l.war_rally * params.mechanisms.white_threat_rally).min(1.0);
-        }
-        let support = mind.support as f64;
-        let peer = districts.support[d];
-        let support =
-            (support + l.support_rate * (target - support) + l.peer_weight * (peer - support)).clamp(0.0, 1.0);
-        mind.hardship = hardship as f32;
-        mind.support = support as f32;
-        let mut g = grievance(&params, hardship, support, districts.repression[d]);
-        if person.army == Army::Kronstadt {
-            // News of a strike wave repressed in Petrograd prompts sailors who are already
-            // unhappy (seed 004 I4): it multiplies their grievance, it does not make one.
-            g = (g * (1.0 + kronstadt.petrograd_signal)).min(1.0);
-        }
-        mind.grievance = g as f32;
-        // Party choice.
-        let rng = rng.for_agent(person.id);
-        if rng.random::<f64>() < l.party_switch {
-            let (national, others) = national_log[region];
-            let mut best = (Party::Other, f64::NEG_INFINITY);
-            for party in Party::ALL {
-                let base = if party == Party::Other { national } else { appeals[role][party.index()] + others };
-                let in_power = government.governs(party);
-                let record = l.government_pull * (support - 0.5) * if in_power { 1.0 } else { -0.5 };
-                let banned = government.legality[party.index()] == Legality::Banned;
-                let noise = l.party_noise * gumbel(rng);
-                let score = base + record + noise - if banned { l.government_pull } else { 0.0 };
-                if score > best.1 {
-                    best = (party, score);
-                }
-            }
-            mind.party = best.0;
-        }
-        let franchise = if geography.districts[d].urban || person.role == Role::Soldier {
-            params.soviets.urban_weight
-        } else {
-            1.0
-        };
-        unrest.votes[d][mind.party.index()] += person.weight as f64 * franchise;
-        support_sum[d] += person.weight as f64 * support;
-        people[d] += person.weight as f64;
+        .map(|r| {
+            let (national, others) = (r.national_vote.max(1e-3).ln(), (1.0 - r.national_vote).max(1e-3).ln());
+            appeals.map(|appeal| {
+                Party::ALL.map(|party| {
+                    let i = party.index();
+                    let base = if party == Party::Other { national } else { appeal[i] + others };
+                    let banned = government.legality[i] == Legality::Banned;
+                    ((base - if banned { l.government_pull } else { 0.0 }) / noise).exp()
+                })
+            })
+        })
+        .collect()
+}
+
+/// The party an agent would now vote for: a multinomial logit over the parties' appeal, the
+/// government's record (support pulls toward the governing parties, away from the others) and
+/// legality. Sampling the logit directly gives the same distribution as taking the party of
+/// highest score plus Gumbel noise (McFadden), with two exponentials instead of fourteen
+/// logarithms.
+fn choose_party(week: &LoyaltyWeek, role: usize, region: usize, support: f64, rng: &mut AgentRng) -> Party {
+    let l = &week.params.loyalty;
+    let noise = l.party_noise.max(1e-9);
+    let record = l.government_pull * (support - 0.5) / noise;
+    let (for_government, for_others) = (record.exp(), (-0.5 * record).exp());
+    let base = &week.appeal[region][role];
+    let mut weights = [0.0; Party::COUNT];
+    let mut total = 0.0;
+    for (i, w) in weights.iter_mut().enumerate() {
+        *w = base[i] * if week.governs[i] { for_government } else { for_others };
+        total += *w;
     }
-    for d in 0..n {
-        if people[d] > 0.0 {
-            districts.support[d] = support_sum[d] / people[d];
+    let mut x = rng.uniform() * total;
+    for (i, w) in weights.iter().enumerate() {
+        if x < *w {
+            return Party::from_index(i);
+        }
+        x -= w;
+    }
+    Party::from_index(Party::COUNT - 1)
+}
+
+/// One agent's week of loyalty: hardship, support, grievance and the party it would vote for.
+#[inline]
+pub fn feel(week: &LoyaltyWeek, person: &Person, household: &Household, mind: &mut Mind, sums: &mut LoyaltySums) {
+    if !person.alive() {
+        return;
+    }
+    let params = week.params;
+    let l = &params.loyalty;
+    let d = person.district as usize;
+    let role = role_index(person.role);
+    let food = if person.role == Role::Soldier { 1.0 } else { household.food_ratio };
+    let pressure = (pressure(week, person, food) * mind.exposure as f64).min(1.0);
+    let hardship = mind.hardship as f64 + l.hardship_rate * (pressure - mind.hardship as f64);
+    let mut target = (week.offset[d][role] - l.hardship_effect * hardship).clamp(0.0, 1.0);
+    if person.role == Role::Soldier {
+        target = (target + week.war_rally).min(1.0);
+    }
+    let support = mind.support as f64;
+    let peer = week.districts.support[d];
+    let support = (support + l.support_rate * (target - support) + l.peer_weight * (peer - support)).clamp(0.0, 1.0);
+    mind.hardship = hardship as f32;
+    mind.support = support as f32;
+    let mut g = (hardship * (1.0 - support) + week.backlash[d]).clamp(0.0, 1.0);
+    if person.army == Army::Kronstadt {
+        // News of a strike wave repressed in Petrograd prompts sailors who are already
+        // unhappy (seed 004 I4): it multiplies their grievance, it does not make one.
+        g = (g * (1.0 + week.petrograd_signal)).min(1.0);
+    }
+    mind.grievance = g as f32;
+    let mut rng = week.streams.agent(person.id);
+    if rng.uniform() < l.party_switch {
+        let region = week.geography.district_region[d] as usize;
+        mind.party = choose_party(week, role, region, support, &mut rng);
+    }
+    let franchise =
+        if week.geography.districts[d].urban || person.role == Role::Soldier { params.soviets.urban_weight } else { 1.0 };
+    let w = person.weight as f64;
+    sums.votes[d][mind.party.index()] += w * franchise;
+    sums.support[d] += w * support;
+    sums.people[d] += w;
+}
+
+/// Enters the week's votes and the districts' mean support.
+pub fn book(sums: LoyaltySums, districts: &mut Districts, unrest: &mut Unrest) {
+    unrest.votes = sums.votes;
+    for d in 0..districts.support.len() {
+        if sums.people[d] > 0.0 {
+            districts.support[d] = sums.support[d] / sums.people[d];
         }
     }
 }

@@ -1,86 +1,131 @@
-//! Mechanism 12: metrics — the tick's state aggregated into the metrics of INTERFACE.md.
+//! Mechanism 12: the census and the metrics — the week's people counted once, after deaths
+//! and births, into [`Census`] (which the next week's systems read), and the metrics of
+//! INTERFACE.md computed from it by the table in `crate::metrics`.
 
-use crate::metrics::{Metrics, POODS_PER_TONNE};
+use crate::metrics::{Metrics, Sources};
 use crate::model::*;
 use crate::scenario::Party;
 use crate::systems::{Coefficients, soviets::effective_parties};
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
-#[allow(clippy::too_many_arguments)]
-pub fn metrics(
-    params: Res<Coefficients>,
-    geography: Res<Geography>,
-    control: Res<Control>,
-    government: Res<Government>,
-    economy: Res<Economy>,
-    soviets: Res<Soviets>,
-    ledger: Res<Ledger>,
-    mut districts: ResMut<Districts>,
-    mut metrics: ResMut<Metrics>,
-    agents: Query<(&Person, &Mind)>,
-) {
-    let n = districts.population.len();
-    let mut population = vec![0.0; n];
-    let (mut total, mut urban, mut industrial, mut strikers) = (0.0, 0.0, 0.0, 0.0);
-    let mut cities = [0.0; CITY_IDS.len()];
-    let (mut red, mut white, mut green, mut rebels) = (0.0, 0.0, 0.0, 0.0);
-    let mut support = [(0.0, 0.0); 3];
-    let mut parties = [0.0; Party::COUNT];
-    for (person, mind) in agents.iter() {
-        if !person.alive() {
-            continue;
-        }
-        let w = person.weight as f64;
-        let dist = &geography.districts[person.district as usize];
-        total += w;
-        population[person.district as usize] += w;
-        parties[mind.party.index()] += w;
-        let role = match person.role {
-            Role::Peasant => 0,
-            Role::Worker => 1,
-            Role::Soldier => 2,
-        };
-        support[role].0 += w * mind.support as f64;
-        support[role].1 += w;
-        match person.role {
-            Role::Worker => {
-                if dist.urban {
-                    urban += w;
-                }
-                if let Some(c) = dist.city {
-                    cities[c as usize] += w;
-                }
-                if person.industrial && person.status != Status::Jailed {
-                    industrial += w;
-                }
-                if person.industrial && person.status == Status::Active {
-                    strikers += w;
-                }
-            }
-            Role::Soldier => match person.army {
-                Army::Red if person.status != Status::Jailed => red += w,
-                Army::White => white += w,
-                _ => {}
-            },
-            Role::Peasant => {}
-        }
-        match person.status {
-            Status::Green => green += w,
-            Status::Active if !(person.role == Role::Worker && person.industrial) => rebels += w,
-            _ => {}
-        }
+/// A census's partial sums (one chunk of agents).
+#[derive(Clone, Debug, Default)]
+pub struct CensusSums(pub Census);
+
+impl CensusSums {
+    pub fn new(regions: usize, districts: usize) -> CensusSums {
+        CensusSums(Census {
+            by_district: vec![0.0; districts],
+            workers_by_region: vec![0.0; regions],
+            workforce_by_region: vec![0.0; regions],
+            ..Default::default()
+        })
     }
-    districts.population = population;
-    let pop_soviet: f64 =
-        (0..n).filter(|d| control.soviet(geography.districts[*d].region)).map(|d| districts.population[d]).sum();
-    // Soviets: democracy index and pluralism over Soviet territory.
+}
+
+impl crate::agents::Partial for CensusSums {
+    fn merge(&mut self, other: CensusSums) {
+        let (a, b) = (&mut self.0, other.0);
+        a.total += b.total;
+        crate::agents::add_into(&mut a.by_district, &b.by_district);
+        a.urban += b.urban;
+        crate::agents::add_into(&mut a.cities, &b.cities);
+        a.industrial_workers += b.industrial_workers;
+        a.strikers += b.strikers;
+        crate::agents::add_into(&mut a.workers_by_region, &b.workers_by_region);
+        crate::agents::add_into(&mut a.workforce_by_region, &b.workforce_by_region);
+        a.red_army += b.red_army;
+        a.white_armies += b.white_armies;
+        a.greens += b.greens;
+        a.rebels += b.rebels;
+        for (x, y) in a.support.iter_mut().zip(b.support) {
+            x.0 += y.0;
+            x.1 += y.1;
+        }
+        crate::agents::add_into(&mut a.parties, &b.parties);
+    }
+}
+
+/// Counts one agent.
+#[inline]
+pub fn count(geography: &Geography, person: &Person, mind: &Mind, sums: &mut CensusSums) {
+    if !person.alive() {
+        return;
+    }
+    let c = &mut sums.0;
+    let w = person.weight as f64;
+    let d = person.district as usize;
+    let dist = &geography.districts[d];
+    c.total += w;
+    c.by_district[d] += w;
+    c.parties[mind.party.index()] += w;
+    let role = match person.role {
+        Role::Peasant => 0,
+        Role::Worker => 1,
+        Role::Soldier => 2,
+    };
+    c.support[role].0 += w * mind.support as f64;
+    c.support[role].1 += w;
+    let jailed = person.status == Status::Jailed;
+    match person.role {
+        Role::Worker => {
+            if dist.urban {
+                c.urban += w;
+            }
+            if let Some(city) = dist.city {
+                c.cities[city as usize] += w;
+            }
+            if !jailed {
+                c.workers_by_region[dist.region as usize] += w;
+            }
+            if person.industrial && !jailed {
+                c.industrial_workers += w;
+            }
+            if person.industrial && person.status == Status::Quiet {
+                c.workforce_by_region[dist.region as usize] += w;
+            }
+            if person.industrial && person.status == Status::Active {
+                c.strikers += w;
+            }
+        }
+        Role::Soldier => match person.army {
+            Army::Red if !jailed => c.red_army += w,
+            Army::White => c.white_armies += w,
+            _ => {}
+        },
+        Role::Peasant => {}
+    }
+    match person.status {
+        Status::Green => c.greens += w,
+        Status::Active if !(person.role == Role::Worker && person.industrial) => c.rebels += w,
+        _ => {}
+    }
+}
+
+/// What the metrics are computed from.
+#[derive(SystemParam)]
+pub struct MetricState<'w> {
+    params: Res<'w, Coefficients>,
+    geography: Res<'w, Geography>,
+    control: Res<'w, Control>,
+    government: Res<'w, Government>,
+    economy: Res<'w, Economy>,
+    soviets: Res<'w, Soviets>,
+    ledger: Res<'w, Ledger>,
+    census: Res<'w, Census>,
+    districts: Res<'w, Districts>,
+}
+
+/// The soviets over Soviet territory: the democracy index and the delegates' party shares.
+fn soviet_record(state: &MetricState) -> (f64, [f64; Party::COUNT]) {
     let (mut democratic, mut weighted) = (0.0, 0.0);
     let mut delegates = [0.0; Party::COUNT];
-    for (d, soviet) in soviets.district.iter().enumerate() {
-        if !control.soviet(geography.districts[d].region) {
+    for (d, soviet) in state.soviets.district.iter().enumerate() {
+        if !state.control.soviet(state.geography.district_region[d]) {
             continue;
         }
-        let people = districts.population[d];
+        let people = state.districts.population[d];
         weighted += people;
         if soviet.status == SovietStatus::Functioning {
             democratic += people * soviet.autonomy;
@@ -89,60 +134,80 @@ pub fn metrics(
             delegates[i] += people * s;
         }
     }
-    let harvest_mt = economy.last_harvest / POODS_PER_TONNE / 1e6;
-    let food_in = economy.state_to_cities + economy.bag_to_cities;
-    let target = params.repression.cheka_per_capita * pop_soviet;
-    let share = |p: Party| parties[p.index()] / total.max(1.0);
-    let m = &mut metrics;
-    m.set("population_total", total);
-    m.set("population_soviet", pop_soviet);
-    m.set("territory_soviet_share", pop_soviet / total.max(1.0));
-    m.set("urban_population", urban);
-    m.set("petrograd_population", cities[0]);
-    m.set("moscow_population", cities[1]);
-    m.set("industrial_workers", industrial);
-    m.set("strikers", strikers);
-    m.set("famine_deaths_cum", (ledger.deaths_by(Cause::Hunger) + ledger.deaths_by(Cause::Disease)) as f64);
-    m.set("violent_deaths_cum", (ledger.deaths_by(Cause::Combat) + ledger.deaths_by(Cause::Execution)) as f64);
-    m.set("harvest_last_mt", harvest_mt);
-    m.set("sown_area_index", economy.last_sown / economy.base_sown.max(1.0));
-    m.set("grain_procured_cum_mpoods", ledger.grain_procured_soviet / 1e6);
-    m.set("bag_trade_share", if food_in > 0.0 { economy.bag_to_cities / food_in } else { 0.0 });
-    m.set("urban_food_ratio", economy.urban_food_ratio);
-    m.set("industrial_output_index", economy.industrial_output);
-    let agriculture_index = economy.last_harvest / economy.base_harvest.max(1.0);
-    let per_head = economy.base_population / total.max(1.0);
-    m.set(
-        "gdp_index",
-        (params.cities.agriculture_weight * agriculture_index
-            + (1.0 - params.cities.agriculture_weight) * economy.industrial_output)
-            * per_head,
-    );
-    m.set("red_army", red);
-    m.set("white_armies", white);
-    m.set("deserters_cum", ledger.deserters);
-    m.set("green_insurgents", green);
-    m.set("active_rebels", rebels + green);
-    m.set("uprisings_cum", ledger.uprisings as f64);
-    m.set("uprisings_active", districts.uprising_weeks.iter().filter(|w| **w > 0).count() as f64);
-    m.set("party_members", government.party_members);
-    m.set("cheka_size", government.cheka);
-    m.set("arrests_cum", ledger.arrests);
-    m.set("executions_cum", ledger.executions);
-    m.set("repression_index", (government.policy.terror * government.cheka / target.max(1.0)).clamp(0.0, 1.0));
-    m.set("soviet_democracy_index", if weighted > 0.0 { democratic / weighted } else { 0.0 });
-    m.set("party_pluralism", effective_parties(&delegates));
-    m.set("congress_share_bolshevik", soviets.congress[Party::Bolshevik.index()]);
-    m.set("congress_share_left_sr", soviets.congress[Party::LeftSr.index()]);
-    m.set("centralization", government.centralization);
-    m.set("worker_control_share", government.worker_control);
-    m.set("support_peasants", support[0].0 / support[0].1.max(1.0));
-    m.set("support_workers", support[1].0 / support[1].1.max(1.0));
-    m.set("support_soldiers", support[2].0 / support[2].1.max(1.0));
-    m.set("support_bolshevik", share(Party::Bolshevik));
-    m.set("support_left_sr", share(Party::LeftSr));
-    m.set("support_sr", share(Party::Sr));
-    m.set("support_menshevik", share(Party::Menshevik));
-    m.set("support_anarchist", share(Party::Anarchist));
-    m.set("support_kadet", share(Party::Kadet));
+    (if weighted > 0.0 { democratic / weighted } else { 0.0 }, delegates)
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    a / b.max(1.0)
+}
+
+/// The week's aggregates of the metric table, from the census and the state's records.
+fn sources(state: &MetricState) -> Sources {
+    let c = &*state.census;
+    let e = &*state.economy;
+    let ledger = &*state.ledger;
+    let g = &*state.government;
+    let params = &*state.params;
+    let population_soviet: f64 = (0..state.districts.population.len())
+        .filter(|d| state.control.soviet(state.geography.district_region[*d]))
+        .map(|d| state.districts.population[d])
+        .sum();
+    let (soviet_democracy, delegates) = soviet_record(state);
+    let deaths = |causes: [Cause; 2]| causes.iter().map(|k| ledger.deaths_by(*k)).sum::<u64>() as f64;
+    let food_in = e.state_to_cities + e.bag_to_cities;
+    let weight = params.cities.agriculture_weight;
+    let agriculture = e.last_harvest / e.base_harvest.max(1.0);
+    let cheka_target = params.repression.cheka_per_capita * population_soviet;
+    let vote = |p: Party| ratio(c.parties[p.index()], c.total);
+    let support = |role: usize| ratio(c.support[role].0, c.support[role].1);
+    Sources {
+        population_total: c.total,
+        population_soviet,
+        urban: c.urban,
+        petrograd: c.cities[0],
+        moscow: c.cities[1],
+        industrial_workers: c.industrial_workers,
+        strikers: c.strikers,
+        famine_deaths: deaths([Cause::Hunger, Cause::Disease]),
+        violent_deaths: deaths([Cause::Combat, Cause::Execution]),
+        last_harvest: e.last_harvest,
+        sown_index: ratio(e.last_sown, e.base_sown),
+        procured: ledger.grain_procured_soviet,
+        bag_share: if food_in > 0.0 { e.bag_to_cities / food_in } else { 0.0 },
+        urban_food_ratio: e.urban_food_ratio,
+        industrial_output: e.industrial_output,
+        gdp: (weight * agriculture + (1.0 - weight) * e.industrial_output) * ratio(e.base_population, c.total),
+        red_army: c.red_army,
+        white_armies: c.white_armies,
+        deserters: ledger.deserters,
+        greens: c.greens,
+        rebels: c.rebels,
+        uprisings_started: ledger.uprisings as f64,
+        uprisings_active: state.districts.uprising_weeks.iter().filter(|w| **w > 0).count() as f64,
+        party_members: g.party_members,
+        cheka: g.cheka,
+        arrests: ledger.arrests,
+        executions: ledger.executions,
+        repression_index: (g.policy.terror * g.cheka / cheka_target.max(1.0)).clamp(0.0, 1.0),
+        soviet_democracy,
+        pluralism: effective_parties(&delegates),
+        congress_bolshevik: state.soviets.congress[Party::Bolshevik.index()],
+        congress_left_sr: state.soviets.congress[Party::LeftSr.index()],
+        centralization: g.centralization,
+        worker_control: g.worker_control,
+        support_peasants: support(0),
+        support_workers: support(1),
+        support_soldiers: support(2),
+        vote_bolshevik: vote(Party::Bolshevik),
+        vote_left_sr: vote(Party::LeftSr),
+        vote_sr: vote(Party::Sr),
+        vote_menshevik: vote(Party::Menshevik),
+        vote_anarchist: vote(Party::Anarchist),
+        vote_kadet: vote(Party::Kadet),
+    }
+}
+
+/// Computes this week's metrics from the census and the state.
+pub fn metrics(state: MetricState, mut metrics: ResMut<Metrics>) {
+    *metrics = Metrics::compute(&sources(&state));
 }

@@ -17,6 +17,17 @@ pub mod repression;
 pub mod soviets;
 pub mod war;
 
+pub mod passes;
+
+/// What most systems read: the clock, the parameters, the map and who holds it.
+#[derive(Clone, Copy)]
+pub struct Now<'a> {
+    pub clock: &'a crate::model::Clock,
+    pub params: &'a crate::scenario::Params,
+    pub geography: &'a crate::model::Geography,
+    pub control: &'a crate::model::Control,
+}
+
 /// The scenario's parameters, as a resource.
 #[derive(Resource, Clone, Debug)]
 pub struct Coefficients(pub crate::scenario::Params);
@@ -35,9 +46,10 @@ pub fn whole_people(rng: &mut impl rand::RngExt, people: u32, probability: f64) 
     if expected <= 0.0 {
         return 0;
     }
-    let floor = expected.floor();
-    let extra = u32::from(rng.random::<f64>() < expected - floor);
-    (floor as u32 + extra).min(people)
+    // `expected` is positive and at most `people`: truncation is the floor.
+    let whole = expected as u32;
+    let extra = u32::from(rng.random::<f64>() < expected - whole as f64);
+    (whole + extra).min(people)
 }
 
 /// Whether the date's month lies in the inclusive month window (which may wrap past December).

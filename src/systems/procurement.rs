@@ -12,9 +12,7 @@
 use crate::date::Date;
 use crate::model::*;
 use crate::scenario::{Controller, Procurement, Tolerance};
-use crate::systems::{Coefficients, agriculture, in_months};
-use bevy_ecs::prelude::*;
-use rand::RngExt;
+use crate::systems::{agriculture, in_months};
 
 /// Weeks from `date` to the next harvest.
 fn weeks_to_harvest(date: Date, harvest: (u32, u32)) -> f64 {
@@ -43,135 +41,201 @@ pub fn hiding(params: &crate::scenario::Params, visible_surplus: f64, grievance:
     (params.procurement.hiding_rate * grievance * (1.0 - coverage) * visible_surplus).max(0.0)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn procurement(
-    clock: Res<Clock>,
-    params: Res<Coefficients>,
-    geography: Res<Geography>,
-    control: Res<Control>,
-    government: Res<Government>,
-    mut districts: ResMut<Districts>,
-    mut economy: ResMut<Economy>,
-    mut ledger: ResMut<Ledger>,
-    mut agents: Query<(&Person, &mut Household, &Mind)>,
-) {
-    let p = &params.procurement;
-    for share in districts.take_share.iter_mut() {
-        *share = 0.0;
-    }
-    if !in_months(clock.date.month(), p.campaign) {
-        return;
-    }
-    let weeks_left = weeks_to_harvest(clock.date, params.agriculture.harvest);
-    let campaign_weeks = {
+/// What the procurement campaign needs to know this week; `None` outside the campaign.
+pub struct ProcurementWeek<'a> {
+    params: &'a crate::scenario::Params,
+    district_region: &'a [u16],
+    controller: &'a [Controller],
+    /// Per region: the norm a household keeps per person until the harvest, and seed per area.
+    keep_per_person: Vec<f64>,
+    seed_per_area: Vec<f64>,
+    coverage: f64,
+    regime: Procurement,
+    trade_rate: f64,
+    campaign_weeks: f64,
+    goods: f64,
+    streams: AgentStreams,
+}
+
+impl<'a> ProcurementWeek<'a> {
+    /// The week's campaign, or `None` outside the campaign months.
+    pub fn new(
+        now: &crate::systems::Now<'a>,
+        government: &Government,
+        districts: &Districts,
+        goods: f64,
+    ) -> Option<ProcurementWeek<'a>> {
+        let crate::systems::Now { clock, params, geography, control } = *now;
+        let p = &params.procurement;
+        if !in_months(clock.date.month(), p.campaign) {
+            return None;
+        }
+        let weeks_left = weeks_to_harvest(clock.date, params.agriculture.harvest);
         let months = if p.campaign.0 <= p.campaign.1 {
             p.campaign.1 - p.campaign.0 + 1
         } else {
             p.campaign.1 + 13 - p.campaign.0
         };
-        months as f64 * 52.0 / 12.0
+        // Food-army coverage of Soviet villages.
+        let rural_soviet: f64 = geography
+            .districts
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| !d.urban && control.soviet(d.region))
+            .map(|(i, _)| districts.population[i])
+            .sum();
+        let trade_open = government.policy.bag_trade == Tolerance::Tolerated;
+        Some(ProcurementWeek {
+            params,
+            district_region: &geography.district_region,
+            controller: &control.controller,
+            keep_per_person: geography.regions.iter().map(|r| norm_keep(params, r, 1.0, 0.0, weeks_left)).collect(),
+            seed_per_area: geography.regions.iter().map(|r| agriculture::seed_per_area(params, r)).collect(),
+            coverage: (government.policy.food_army / (rural_soviet * p.food_army_full).max(1.0)).min(1.0),
+            regime: government.policy.procurement,
+            trade_rate: if trade_open { p.trade_rate } else { p.trade_rate * (1.0 - p.suppression) },
+            campaign_weeks: months as f64 * 52.0 / 12.0,
+            goods,
+            streams: AgentStreams::new(clock.seed, clock.tick, Stream::Procurement),
+        })
+    }
+}
+
+/// Grain taken, traded and held, summed over households: per district and in all.
+#[derive(Clone, Debug, Default)]
+pub struct ProcurementSums {
+    pub taken_by_district: Vec<f64>,
+    pub stock_by_district: Vec<f64>,
+    pub soviet_take: f64,
+    pub other_take: f64,
+    pub traded: f64,
+    pub to_soviet_cities: f64,
+}
+
+impl ProcurementSums {
+    pub fn new(districts: usize) -> ProcurementSums {
+        ProcurementSums {
+            taken_by_district: vec![0.0; districts],
+            stock_by_district: vec![0.0; districts],
+            ..Default::default()
+        }
+    }
+}
+
+impl crate::agents::Partial for ProcurementSums {
+    fn merge(&mut self, o: ProcurementSums) {
+        crate::agents::add_into(&mut self.taken_by_district, &o.taken_by_district);
+        crate::agents::add_into(&mut self.stock_by_district, &o.stock_by_district);
+        self.soviet_take += o.soviet_take;
+        self.other_take += o.other_take;
+        self.traded += o.traded;
+        self.to_soviet_cities += o.to_soviet_cities;
+    }
+}
+
+/// One peasant household's week of the campaign: what it delivers, what is seized, what it
+/// hides and what it sells to the bag traders.
+#[inline]
+pub fn procure(week: &ProcurementWeek, person: &Person, household: &mut Household, mind: &Mind, sums: &mut ProcurementSums) {
+    if person.role != Role::Peasant || !person.alive() || person.status == Status::Jailed {
+        return;
+    }
+    let d = person.district as usize;
+    let r = week.district_region[d] as usize;
+    let keep = week.keep_per_person[r] * person.weight as f64 + household.land * week.seed_per_area[r];
+    let surplus = (household.grain - keep).max(0.0);
+    sums.stock_by_district[d] += household.grain + household.hidden;
+    let (take, sold) = match week.controller[r] {
+        Controller::Soviet => soviet_procurement(week, person, household, mind, keep, surplus, sums),
+        Controller::White | Controller::CentralPowers => {
+            let p = &week.params.procurement;
+            let take = (p.other_take * surplus).min(household.grain);
+            household.grain -= take;
+            sums.other_take += take;
+            let sold = (p.trade_rate * (household.grain - keep).max(0.0)).min(household.grain);
+            household.grain -= sold;
+            (take, sold)
+        }
+        Controller::National | Controller::Contested => {
+            let sold = (week.params.procurement.trade_rate * surplus).min(household.grain);
+            household.grain -= sold;
+            (0.0, sold)
+        }
     };
-    // Food-army coverage of Soviet villages.
-    let rural_soviet: f64 = geography
-        .districts
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| !d.urban && control.soviet(d.region))
-        .map(|(i, _)| districts.population[i])
-        .sum();
-    let coverage = (government.policy.food_army / (rural_soviet * p.food_army_full).max(1.0)).min(1.0);
-    let regime = government.policy.procurement;
-    let trade_open = government.policy.bag_trade == Tolerance::Tolerated;
-    let trade_rate = if trade_open { p.trade_rate } else { p.trade_rate * (1.0 - p.suppression) };
-    let mut rng = BlockRng::new(&clock, Stream::Procurement);
-    let n = districts.population.len();
-    let mut taken_d = vec![0.0; n];
-    let mut stock_d = vec![0.0; n];
-    let (mut soviet_take, mut other_take, mut traded, mut to_soviet_cities) = (0.0, 0.0, 0.0, 0.0);
-    for (person, mut household, mind) in agents.iter_mut() {
-        if person.role != Role::Peasant || !person.alive() || person.status == Status::Jailed {
-            continue;
+    sums.traded += sold;
+    household.taken_year += take;
+    sums.taken_by_district[d] += take;
+}
+
+/// Procurement under the Soviet regime of the week; returns (taken, sold).
+fn soviet_procurement(
+    week: &ProcurementWeek,
+    person: &Person,
+    household: &mut Household,
+    mind: &Mind,
+    keep: f64,
+    surplus: f64,
+    sums: &mut ProcurementSums,
+) -> (f64, f64) {
+    let params = week.params;
+    let p = &params.procurement;
+    let coverage = week.coverage;
+    let mut take = 0.0;
+    let mut sold = match week.regime {
+        Procurement::FreeTrade => week.trade_rate * surplus,
+        Procurement::GrainMonopoly => {
+            // Deliveries at fixed prices, and where the food detachments are out (the "food
+            // dictatorship" of May 1918), requisition of the surplus.
+            let delivered = p.monopoly_delivery * week.goods.min(1.0) * surplus;
+            let error = week.streams.agent(person.id).uniform();
+            let seized = requisition(params, household.grain - delivered, keep, coverage, error);
+            take = delivered + seized;
+            week.trade_rate * (surplus - take).max(0.0)
         }
-        // No system reads change ticks: skip their bookkeeping in this hot loop.
-        let household = household.bypass_change_detection();
-        let d = person.district as usize;
-        let dist = &geography.districts[d];
-        let region = &geography.regions[dist.region as usize];
-        let keep = norm_keep(&params, region, person.weight as f64, household.land, weeks_left);
-        let surplus = (household.grain - keep).max(0.0);
-        let before = household.grain + household.hidden;
-        stock_d[d] += before;
-        let rng = rng.for_agent(person.id);
-        let mut take = 0.0;
-        let mut sold: f64;
-        match control.controller[dist.region as usize] {
-            Controller::Soviet => {
-                match regime {
-                    Procurement::FreeTrade => sold = trade_rate * surplus,
-                    Procurement::GrainMonopoly => {
-                        // Deliveries at fixed prices, and where the food detachments are out
-                        // (the "food dictatorship" of May 1918), requisition of the surplus.
-                        let delivered = p.monopoly_delivery * economy.goods.min(1.0) * surplus;
-                        let error: f64 = rng.random();
-                        let seized = requisition(&params, household.grain - delivered, keep, coverage, error);
-                        take = delivered + seized;
-                        sold = trade_rate * (surplus - take).max(0.0);
-                    }
-                    Procurement::Razverstka => {
-                        let error: f64 = rng.random();
-                        take = requisition(&params, household.grain, keep, coverage, error);
-                        let found = p.detection * coverage * household.hidden;
-                        household.hidden -= found;
-                        household.grain += found;
-                        take = (take + found).min(household.grain);
-                        sold = trade_rate * (household.grain - take - keep).max(0.0);
-                    }
-                    Procurement::TaxInKind => {
-                        // Progressive: households with nothing above the norm are exempt.
-                        let owed = p.tax_rate * household.harvest_year;
-                        let remaining = (owed - household.taken_year).max(0.0);
-                        take = (owed / campaign_weeks.max(1.0)).min(remaining).min(surplus);
-                        sold = trade_rate * (household.grain - take - keep).max(0.0);
-                    }
-                }
-                if matches!(regime, Procurement::Razverstka | Procurement::GrainMonopoly) {
-                    let hide =
-                        hiding(&params, (household.grain - take - keep).max(0.0), mind.grievance as f64, coverage);
-                    household.grain -= hide;
-                    household.hidden += hide;
-                }
-                take = take.min(household.grain);
-                household.grain -= take;
-                soviet_take += take;
-                sold = sold.min(household.grain).max(0.0);
-                household.grain -= sold;
-                to_soviet_cities += sold;
-            }
-            Controller::White | Controller::CentralPowers => {
-                take = (p.other_take * surplus).min(household.grain);
-                household.grain -= take;
-                other_take += take;
-                sold = (p.trade_rate * (household.grain - keep).max(0.0)).min(household.grain);
-                household.grain -= sold;
-            }
-            Controller::National | Controller::Contested => {
-                sold = (p.trade_rate * surplus).min(household.grain);
-                household.grain -= sold;
-            }
+        Procurement::Razverstka => {
+            let error = week.streams.agent(person.id).uniform();
+            take = requisition(params, household.grain, keep, coverage, error);
+            let found = p.detection * coverage * household.hidden;
+            household.hidden -= found;
+            household.grain += found;
+            take = (take + found).min(household.grain);
+            week.trade_rate * (household.grain - take - keep).max(0.0)
         }
-        traded += sold;
-        household.taken_year += take;
-        taken_d[d] += take;
+        Procurement::TaxInKind => {
+            // Progressive: households with nothing above the norm are exempt.
+            let owed = p.tax_rate * household.harvest_year;
+            let remaining = (owed - household.taken_year).max(0.0);
+            take = (owed / week.campaign_weeks.max(1.0)).min(remaining).min(surplus);
+            week.trade_rate * (household.grain - take - keep).max(0.0)
+        }
+    };
+    if matches!(week.regime, Procurement::Razverstka | Procurement::GrainMonopoly) {
+        let hide = hiding(params, (household.grain - take - keep).max(0.0), mind.grievance as f64, coverage);
+        household.grain -= hide;
+        household.hidden += hide;
     }
-    for d in 0..n {
-        districts.take_share[d] = if stock_d[d] > 0.0 { taken_d[d] / stock_d[d] } else { 0.0 };
+    take = take.min(household.grain);
+    household.grain -= take;
+    sums.soviet_take += take;
+    sold = sold.min(household.grain).max(0.0);
+    household.grain -= sold;
+    sums.to_soviet_cities += sold;
+    (take, sold)
+}
+
+/// Enters the week's procurement: the districts' take shares, the state's stock, the bag
+/// trade in transit, the ledger.
+pub fn book(sums: &ProcurementSums, districts: &mut Districts, economy: &mut Economy, ledger: &mut Ledger) {
+    for (d, share) in districts.take_share.iter_mut().enumerate() {
+        let stock = sums.stock_by_district[d];
+        *share = if stock > 0.0 { sums.taken_by_district[d] / stock } else { 0.0 };
     }
-    economy.state_stock += soviet_take;
-    economy.bag_in_transit += to_soviet_cities;
-    ledger.grain.procured_soviet += soviet_take;
-    ledger.grain.procured_other += other_take;
-    ledger.grain.traded += traded;
-    ledger.grain_procured_soviet += soviet_take;
+    economy.state_stock += sums.soviet_take;
+    economy.bag_in_transit += sums.to_soviet_cities;
+    ledger.grain.procured_soviet += sums.soviet_take;
+    ledger.grain.procured_other += sums.other_take;
+    ledger.grain.traded += sums.traded;
+    ledger.grain_procured_soviet += sums.soviet_take;
 }
 
 #[cfg(test)]

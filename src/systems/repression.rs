@@ -8,9 +8,7 @@
 //! grievance (the backlash), in proportions set by the scenario.
 
 use crate::model::*;
-use crate::systems::{Coefficients, whole_people};
-use bevy_ecs::prelude::*;
-use rand::RngExt;
+use crate::systems::whole_people;
 
 /// The Cheka's size next week, moving toward its target.
 pub fn cheka_next(params: &crate::scenario::Params, cheka: f64, terror: f64, population_soviet: f64) -> f64 {
@@ -19,26 +17,22 @@ pub fn cheka_next(params: &crate::scenario::Params, cheka: f64, terror: f64, pop
     cheka + r.cheka_growth * (target - cheka)
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn repression(
-    clock: Res<Clock>,
-    params: Res<Coefficients>,
-    geography: Res<Geography>,
-    control: Res<Control>,
-    mut government: ResMut<Government>,
-    mut districts: ResMut<Districts>,
-    mut unrest: ResMut<Unrest>,
-    mut ledger: ResMut<Ledger>,
-    metrics: Res<crate::metrics::Metrics>,
-    mut agents: Query<&mut Person>,
-) {
+/// The Cheka's week before any arrest: its size, where it goes (the police present in each
+/// district) and each district's chance of arrest for an active agent.
+pub fn deploy(
+    now: &crate::systems::Now,
+    census: &Census,
+    government: &mut Government,
+    districts: &mut Districts,
+) -> Vec<f64> {
+    let crate::systems::Now { params, geography, control, .. } = *now;
     let r = &params.repression;
     let n = districts.population.len();
     let soviet: Vec<bool> = geography.districts.iter().map(|d| control.soviet(d.region)).collect();
     let pop_soviet: f64 = (0..n).filter(|d| soviet[*d]).map(|d| districts.population[d]).sum();
-    government.cheka = cheka_next(&params, government.cheka, government.policy.terror, pop_soviet);
+    government.cheka = cheka_next(params, government.cheka, government.policy.terror, pop_soviet);
     let active_soviet: f64 = (0..n).filter(|d| soviet[*d]).map(|d| districts.active[d]).sum();
-    let rear = metrics.get("red_army") * params.war.red_rear_share;
+    let rear = census.red_army * params.war.red_rear_share;
     let mut arrest_chance = vec![0.0; n];
     for d in 0..n {
         if !soviet[d] {
@@ -53,41 +47,120 @@ pub fn repression(
             arrest_chance[d] = (r.arrests_per_chekist * cheka_here / districts.active[d]).min(1.0);
         }
     }
-    let mut felt = vec![0.0; n];
-    for a in unrest.strikers_arrested.iter_mut() {
-        *a = 0.0;
-    }
-    let mut rng = BlockRng::new(&clock, Stream::Repression);
-    let execution = r.execution_share * government.policy.terror;
-    for mut person in agents.iter_mut() {
-        if person.status == Status::Jailed && clock.tick >= person.jailed_until {
-            person.status = Status::Quiet;
-        }
-        if person.status != Status::Active {
-            continue;
-        }
-        let d = person.district as usize;
-        let rng = rng.for_agent(person.id);
-        if arrest_chance[d] > 0.0 && rng.random::<f64>() < arrest_chance[d] {
-            let people = person.weight;
-            ledger.arrests += people as f64;
-            if person.role == Role::Worker {
-                unrest.strikers_arrested[geography.districts[d].region as usize] += people as f64;
-            }
-            let shot = whole_people(rng, people, execution);
-            if shot > 0 {
-                person.weight -= shot;
-                ledger.executions += shot as f64;
-                ledger.death(geography.districts[person.home as usize].region, Cause::Execution, shot);
-            }
-            felt[d] += people as f64;
-            person.status = if person.weight == 0 { Status::Dead } else { Status::Jailed };
-            person.jailed_until = clock.tick + r.jail_weeks;
+    arrest_chance
+}
+
+/// What arrests need to know this week.
+pub struct RepressionWeek<'a> {
+    params: &'a crate::scenario::Params,
+    district_region: &'a [u16],
+    arrest_chance: Vec<f64>,
+    execution: f64,
+    tick: u32,
+    streams: AgentStreams,
+}
+
+impl<'a> RepressionWeek<'a> {
+    pub fn new(now: &crate::systems::Now<'a>, government: &Government, arrest_chance: Vec<f64>) -> RepressionWeek<'a> {
+        let crate::systems::Now { clock, params, geography, .. } = *now;
+        RepressionWeek {
+            params,
+            district_region: &geography.district_region,
+            arrest_chance,
+            execution: params.repression.execution_share * government.policy.terror,
+            tick: clock.tick,
+            streams: AgentStreams::new(clock.seed, clock.tick, Stream::Repression),
         }
     }
-    for d in 0..n {
-        let fresh = felt[d] / districts.population[d].max(1.0);
-        districts.repression[d] = r.memory * districts.repression[d] + fresh;
+}
+
+/// Arrests and executions of the week, summed.
+#[derive(Clone, Debug, Default)]
+pub struct RepressionSums {
+    pub arrests: f64,
+    pub executions: f64,
+    /// Executions by home region.
+    pub executed: Vec<u64>,
+    /// Strikers arrested by region; people arrested in each district.
+    pub strikers_arrested: Vec<f64>,
+    pub felt: Vec<f64>,
+}
+
+impl RepressionSums {
+    pub fn new(regions: usize, districts: usize) -> RepressionSums {
+        RepressionSums {
+            executed: vec![0; regions],
+            strikers_arrested: vec![0.0; regions],
+            felt: vec![0.0; districts],
+            ..Default::default()
+        }
+    }
+}
+
+impl crate::agents::Partial for RepressionSums {
+    fn merge(&mut self, o: RepressionSums) {
+        self.arrests += o.arrests;
+        self.executions += o.executions;
+        for (a, b) in self.executed.iter_mut().zip(&o.executed) {
+            *a += b;
+        }
+        crate::agents::add_into(&mut self.strikers_arrested, &o.strikers_arrested);
+        crate::agents::add_into(&mut self.felt, &o.felt);
+    }
+}
+
+/// Releases an agent whose term is over; arrests (and may shoot) an active one.
+#[inline]
+pub fn police(week: &RepressionWeek, person: &mut Person, sums: &mut RepressionSums) {
+    if person.status == Status::Jailed && week.tick >= person.jailed_until {
+        person.status = Status::Quiet;
+    }
+    if person.status != Status::Active {
+        return;
+    }
+    let d = person.district as usize;
+    let chance = week.arrest_chance[d];
+    if chance <= 0.0 {
+        return;
+    }
+    let mut rng = week.streams.agent(person.id);
+    if rng.uniform() >= chance {
+        return;
+    }
+    let people = person.weight;
+    sums.arrests += people as f64;
+    if person.role == Role::Worker {
+        sums.strikers_arrested[week.district_region[d] as usize] += people as f64;
+    }
+    let shot = whole_people(&mut rng, people, week.execution);
+    if shot > 0 {
+        person.weight -= shot;
+        sums.executions += shot as f64;
+        sums.executed[week.district_region[person.home as usize] as usize] += shot as u64;
+    }
+    sums.felt[d] += people as f64;
+    person.status = if person.weight == 0 { Status::Dead } else { Status::Jailed };
+    person.jailed_until = week.tick + week.params.repression.jail_weeks;
+}
+
+/// Enters the week's repression: the ledger, the strikers arrested, the memory of repression.
+pub fn book(
+    params: &crate::scenario::Params,
+    sums: &RepressionSums,
+    districts: &mut Districts,
+    unrest: &mut Unrest,
+    ledger: &mut Ledger,
+) {
+    ledger.arrests += sums.arrests;
+    ledger.executions += sums.executions;
+    for (r, shot) in sums.executed.iter().enumerate() {
+        ledger.people[r].deaths[Cause::Execution as usize] += shot;
+    }
+    unrest.strikers_arrested.copy_from_slice(&sums.strikers_arrested);
+    let memory = params.repression.memory;
+    for d in 0..districts.population.len() {
+        let fresh = sums.felt[d] / districts.population[d].max(1.0);
+        districts.repression[d] = memory * districts.repression[d] + fresh;
     }
 }
 

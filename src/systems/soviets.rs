@@ -12,6 +12,7 @@ use crate::model::*;
 use crate::scenario::{ElectionPolicy, Legality, Party};
 use crate::systems::Coefficients;
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
 /// Delegate shares from franchise-weighted votes: banned parties win no seats, harassed
 /// parties lose part of their vote.
@@ -43,17 +44,21 @@ pub fn effective_parties(shares: &[f64]) -> f64 {
     if sum_sq > 0.0 { 1.0 / sum_sq } else { 0.0 }
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn soviets(
-    clock: Res<Clock>,
-    params: Res<Coefficients>,
-    geography: Res<Geography>,
-    control: Res<Control>,
-    government: Res<Government>,
-    unrest: Res<Unrest>,
-    mut soviets: ResMut<Soviets>,
-    mut log: ResMut<EventLog>,
-) {
+/// What the soviets' elections read.
+#[derive(SystemParam)]
+pub struct ElectionState<'w> {
+    clock: Res<'w, Clock>,
+    params: Res<'w, Coefficients>,
+    geography: Res<'w, Geography>,
+    control: Res<'w, Control>,
+    government: Res<'w, Government>,
+    unrest: Res<'w, Unrest>,
+}
+
+/// Elections to the district soviets that are due this week, and what the government does
+/// with their results.
+pub fn soviets(state: ElectionState, mut soviets: ResMut<Soviets>, mut log: ResMut<EventLog>) {
+    let ElectionState { clock, params, geography, control, government, unrest } = state;
     let s = &params.soviets;
     let interval = s.election_interval.max(1);
     let leader = government.leader().unwrap_or(Party::Bolshevik);
@@ -152,46 +157,6 @@ pub fn national_shares(world: &World) -> [f64; Party::COUNT] {
         shares.iter_mut().for_each(|s| *s /= total);
     }
     shares
-}
-
-/// An All-Russian Congress of Soviets: the regional soviets' delegates meet. When elections
-/// are honoured and the governing coalition has lost its majority, a new coalition forms.
-pub fn convene_congress(world: &mut World, number: u32) {
-    let shares = national_shares(world);
-    {
-        let mut soviets = world.resource_mut::<Soviets>();
-        soviets.congress = shares;
-        soviets.congresses_held += 1;
-    }
-    let clock = world.resource::<Clock>().clone();
-    let detail = format!(
-        "congress {number}: bolshevik {:.2}, left_sr {:.2}, sr {:.2}, menshevik {:.2}",
-        shares[Party::Bolshevik.index()],
-        shares[Party::LeftSr.index()],
-        shares[Party::Sr.index()],
-        shares[Party::Menshevik.index()]
-    );
-    world.resource_mut::<EventLog>().push(&clock, "congress_of_soviets", "", shares[Party::Bolshevik.index()], &detail);
-    let government = world.resource::<Government>().clone();
-    let governing: f64 = government.coalition.iter().map(|p| shares[p.index()]).sum();
-    // Where the Constituent Assembly governs, the Congress does not make governments.
-    if government.policy.soviet_elections == ElectionPolicy::Honoured && governing < 0.5 && !government.assembly_governs
-    {
-        let mut order: Vec<Party> = Party::ALL.iter().copied().filter(|p| *p != Party::Other).collect();
-        order.sort_by(|a, b| shares[b.index()].total_cmp(&shares[a.index()]));
-        let mut coalition = vec![order[0]];
-        let mut seats = shares[order[0].index()];
-        for p in order.iter().skip(1) {
-            if seats > 0.5 {
-                break;
-            }
-            if *p != Party::Kadet {
-                coalition.push(*p);
-                seats += shares[p.index()];
-            }
-        }
-        crate::systems::events::change_coalition(world, coalition, "a new majority at the Congress of Soviets");
-    }
 }
 
 #[cfg(test)]

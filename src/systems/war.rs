@@ -8,12 +8,12 @@
 //! morale × supply on each side decides attrition and whether regions change hands
 //! (MODEL.md §6.5).
 
-use crate::metrics::Metrics;
+use crate::environment::Environment;
 use crate::model::*;
 use crate::scenario::{Controller, Enemy, Party, PeaceStatus, WhiteLandPolicy};
-use crate::systems::{Coefficients, events::Environment, whole_people};
+use crate::systems::{Coefficients, whole_people};
 use bevy_ecs::prelude::*;
-use rand::RngExt;
+use bevy_ecs::system::SystemParam;
 
 /// Weekly chance that a Red soldier deserts.
 pub fn desertion_chance(
@@ -75,152 +75,255 @@ pub fn enlist_whites(world: &mut World, front: usize, people: f64) {
     }
 }
 
-/// Soldiers join, desert, go home, fight and die.
-#[allow(clippy::too_many_arguments)]
-pub fn armies(
-    clock: Res<Clock>,
-    params: Res<Coefficients>,
-    geography: Res<Geography>,
-    control: Res<Control>,
-    government: Res<Government>,
-    economy: Res<Economy>,
-    metrics: Res<Metrics>,
-    mut war: ResMut<War>,
-    mut districts: ResMut<Districts>,
-    mut ledger: ResMut<Ledger>,
-    mut agents: Query<(&mut Person, &Mind)>,
-) {
-    let w = &params.war;
-    let month = clock.date.month();
-    let harvest_months = (7..=9).contains(&month);
-    let red_army = metrics.get("red_army");
-    let conscription = if government.policy.conscription {
-        w.conscription * government.policy.mobilisation * (1.0 - red_army / w.red_army_ceiling).max(0.0)
-    } else {
-        0.0
-    };
-    let volunteering = if government.policy.conscription { 0.0 } else { w.volunteering };
-    let defeat: f64 = war.red_defeat.iter().sum();
-    let red_loss = war.red_loss_rate.iter().sum::<f64>();
-    let hunger = 1.0 - economy.army_food.min(1.0);
-    let white_front_of = |region: u16, war: &War| {
-        war.fronts.iter().position(|f| f.active && f.enemy == Enemy::White && f.regions.contains(&region))
-    };
-    let white_rate = w.white_conscription
-        * (1.0 - metrics.get("white_armies") / w.white_army_ceiling).max(0.0)
-        * if government.policy.white_land == WhiteLandPolicy::RestoreToLandlords {
-            1.0 - w.land_restoration_penalty
+/// What the armies need to know this week.
+pub struct ArmyWeek<'a> {
+    params: &'a crate::scenario::Params,
+    district_region: &'a [u16],
+    soviet: Vec<bool>,
+    /// The White front recruiting in each White-held region, if any.
+    white_front: Vec<Option<u8>>,
+    makhnovist_base: Vec<bool>,
+    conscription: f64,
+    volunteering: f64,
+    conscription_policy: bool,
+    defeat: f64,
+    red_loss: f64,
+    hunger: f64,
+    harvest_months: bool,
+    white_rate: f64,
+    demobilise: f64,
+    white_losses: &'a [f64],
+    front_open: Vec<bool>,
+    streams: AgentStreams,
+}
+
+impl<'a> ArmyWeek<'a> {
+    pub fn new(
+        now: &crate::systems::Now<'a>,
+        government: &Government,
+        census: &Census,
+        economy: &Economy,
+        war: &'a War,
+    ) -> ArmyWeek<'a> {
+        let crate::systems::Now { clock, params, geography, control } = *now;
+        let w = &params.war;
+        let policy = &government.policy;
+        let conscription = if policy.conscription {
+            w.conscription * policy.mobilisation * (1.0 - census.red_army / w.red_army_ceiling).max(0.0)
         } else {
-            1.0
+            0.0
         };
-    let mut rng = BlockRng::new(&clock, Stream::War);
-    let mut makhnovists = 0.0;
-    for c in districts.conscripted.iter_mut() {
-        *c = 0.0;
-    }
-    let demobilise = government.demobilise_weekly;
-    let white_losses = war.white_loss_rate.clone();
-    for (mut person, mind) in agents.iter_mut() {
-        if !person.alive() || person.status == Status::Jailed {
-            continue;
+        let white_front = (0..geography.regions.len())
+            .map(|r| {
+                let held = control.controller[r] == Controller::White;
+                let front = war
+                    .fronts
+                    .iter()
+                    .position(|f| f.active && f.enemy == Enemy::White && f.regions.contains(&(r as u16)));
+                front.filter(|_| held).map(|f| f as u8)
+            })
+            .collect();
+        let penalty =
+            if policy.white_land == WhiteLandPolicy::RestoreToLandlords { 1.0 - w.land_restoration_penalty } else { 1.0 };
+        let month = clock.date.month();
+        ArmyWeek {
+            params,
+            district_region: &geography.district_region,
+            soviet: (0..geography.regions.len()).map(|r| control.soviet(r as u16)).collect(),
+            white_front,
+            makhnovist_base: geography.regions.iter().map(|r| r.makhnovist_base).collect(),
+            conscription,
+            volunteering: if policy.conscription { 0.0 } else { w.volunteering },
+            conscription_policy: policy.conscription,
+            defeat: war.red_defeat.iter().sum(),
+            red_loss: war.red_loss_rate.iter().sum(),
+            hunger: 1.0 - economy.army_food.min(1.0),
+            harvest_months: (7..=9).contains(&month),
+            white_rate: w.white_conscription * (1.0 - census.white_armies / w.white_army_ceiling).max(0.0) * penalty,
+            demobilise: government.demobilise_weekly,
+            white_losses: &war.white_loss_rate,
+            front_open: war.fronts.iter().map(|f| f.active).collect(),
+            streams: AgentStreams::new(clock.seed, clock.tick, Stream::War),
         }
-        let rng = rng.for_agent(person.id);
-        let region = geography.districts[person.district as usize].region;
+    }
+}
+
+/// The armies' week, summed: deaths, desertion, emigration and call-ups, and the soldiers
+/// counted after it (for the fronts).
+#[derive(Clone, Debug, Default)]
+pub struct ArmySums {
+    /// Combat deaths and emigration by home region.
+    pub people: Vec<PeopleLedger>,
+    pub deserters: f64,
+    /// People called up from each district this week.
+    pub conscripted: Vec<f64>,
+    pub makhnovists: f64,
+    /// Red soldiers (not jailed) and their support summed; White soldiers per front.
+    pub red_total: f64,
+    pub red_support: f64,
+    pub white: Vec<f64>,
+}
+
+impl ArmySums {
+    pub fn new(regions: usize, districts: usize, fronts: usize) -> ArmySums {
+        ArmySums {
+            people: vec![PeopleLedger::default(); regions],
+            conscripted: vec![0.0; districts],
+            white: vec![0.0; fronts],
+            ..Default::default()
+        }
+    }
+}
+
+impl crate::agents::Partial for ArmySums {
+    fn merge(&mut self, o: ArmySums) {
+        for (a, b) in self.people.iter_mut().zip(&o.people) {
+            a.add(b);
+        }
+        self.deserters += o.deserters;
+        crate::agents::add_into(&mut self.conscripted, &o.conscripted);
+        self.makhnovists += o.makhnovists;
+        self.red_total += o.red_total;
+        self.red_support += o.red_support;
+        crate::agents::add_into(&mut self.white, &o.white);
+    }
+}
+
+/// One agent's week in (or out of) the armies: soldiers join, desert, go home, fight and die;
+/// civilians are called up. Then the soldier is counted for the fronts.
+#[inline]
+pub fn serve(week: &ArmyWeek, person: &mut Person, mind: &Mind, sums: &mut ArmySums) {
+    if person.alive() && person.status != Status::Jailed {
+        let mut rng = week.streams.agent(person.id);
         match (person.role, person.army) {
-            (Role::Soldier, Army::Old) => {
-                if rng.random::<f64>() < w.demobilisation {
-                    go_home(&mut person);
-                } else if control.soviet(region) && rng.random::<f64>() < volunteering * mind.support as f64 {
-                    person.army = Army::Red;
-                }
-            }
-            (Role::Soldier, Army::Red) => {
-                let dead = whole_people(rng, person.weight, red_loss);
-                if dead > 0 {
-                    person.weight -= dead;
-                    ledger.death(geography.districts[person.home as usize].region, Cause::Combat, dead);
-                    if person.weight == 0 {
-                        person.status = Status::Dead;
-                        continue;
-                    }
-                }
-                let chance = desertion_chance(&params, hunger, harvest_months, mind.support as f64, defeat);
-                if rng.random::<f64>() < chance {
-                    ledger.deserters += person.weight as f64;
-                    if rng.random::<f64>() < w.green_share * mind.grievance as f64 {
-                        person.role = person.origin;
-                        person.army = Army::None;
-                        person.status = Status::Green;
-                        person.district = person.home;
-                    } else {
-                        go_home(&mut person);
-                    }
-                } else if rng.random::<f64>() < demobilise {
-                    go_home(&mut person);
-                }
-            }
-            (Role::Soldier, Army::White) => {
-                let front = person.front as usize;
-                let loss = white_losses.get(front).copied().unwrap_or(0.0);
-                let dead = whole_people(rng, person.weight, loss);
-                if dead > 0 {
-                    person.weight -= dead;
-                    ledger.death(geography.districts[person.home as usize].region, Cause::Combat, dead);
-                    if person.weight == 0 {
-                        person.status = Status::Dead;
-                        continue;
-                    }
-                }
-                let front_open = war.fronts.get(front).is_some_and(|f| f.active);
-                if !front_open {
-                    if rng.random::<f64>() < w.white_emigration {
-                        ledger.people[geography.districts[person.home as usize].region as usize].emigrated +=
-                            person.weight as u64;
-                        person.status = Status::Emigrated;
-                    } else {
-                        go_home(&mut person);
-                    }
-                } else if rng.random::<f64>() < w.white_desertion * (1.0 + mind.support as f64) {
-                    go_home(&mut person);
-                }
-            }
+            (Role::Soldier, Army::Old) => old_soldier(week, person, mind, &mut rng),
+            (Role::Soldier, Army::Red) => red_soldier(week, person, mind, &mut rng, sums),
+            (Role::Soldier, Army::White) => white_soldier(week, person, mind, &mut rng, sums),
             (Role::Peasant | Role::Worker, _) if person.status == Status::Quiet => {
-                if control.soviet(region) {
-                    let eligible = if person.role == Role::Worker && !government.policy.conscription {
-                        w.volunteering_workers * mind.support as f64
-                    } else {
-                        0.0
-                    };
-                    if rng.random::<f64>() < conscription + eligible {
-                        person.role = Role::Soldier;
-                        person.army = Army::Red;
-                        districts.conscripted[person.district as usize] += person.weight as f64;
-                    }
-                } else if control.controller[region as usize] == Controller::White
-                    && person.role == Role::Peasant
-                    && let Some(front) = white_front_of(region, &war)
-                    && rng.random::<f64>() < white_rate
-                {
-                    person.role = Role::Soldier;
-                    person.army = Army::White;
-                    person.front = front as u8;
-                    districts.conscripted[person.district as usize] += person.weight as f64;
-                }
-                if person.role == Role::Peasant
-                    && mind.party == Party::Anarchist
-                    && geography.regions[region as usize].makhnovist_base
-                {
-                    makhnovists += person.weight as f64;
-                }
+                civilian(week, person, mind, &mut rng, sums)
             }
             _ => {}
         }
     }
-    for d in 0..districts.conscripted.len() {
-        let pop = districts.population[d].max(1.0);
-        districts.conscripted[d] /= pop;
+    if person.role != Role::Soldier || !person.alive() || person.status == Status::Jailed {
+        return;
     }
-    war.makhnovists = makhnovists * w.makhno_recruitment;
+    match person.army {
+        Army::Red => {
+            sums.red_total += person.weight as f64;
+            sums.red_support += person.weight as f64 * mind.support as f64;
+        }
+        Army::White if (person.front as usize) < sums.white.len() => {
+            sums.white[person.front as usize] += person.weight as f64
+        }
+        _ => {}
+    }
+}
+
+fn old_soldier(week: &ArmyWeek, person: &mut Person, mind: &Mind, rng: &mut AgentRng) {
+    let region = week.district_region[person.district as usize] as usize;
+    if rng.uniform() < week.params.war.demobilisation {
+        go_home(person);
+    } else if week.soviet[region] && rng.uniform() < week.volunteering * mind.support as f64 {
+        person.army = Army::Red;
+    }
+}
+
+/// Combat deaths among an agent's people; true when none is left.
+fn combat_deaths(week: &ArmyWeek, person: &mut Person, rate: f64, rng: &mut AgentRng, sums: &mut ArmySums) -> bool {
+    let dead = whole_people(rng, person.weight, rate);
+    if dead > 0 {
+        person.weight -= dead;
+        let home = week.district_region[person.home as usize] as usize;
+        sums.people[home].deaths[Cause::Combat as usize] += dead as u64;
+        if person.weight == 0 {
+            person.status = Status::Dead;
+            return true;
+        }
+    }
+    false
+}
+
+fn red_soldier(week: &ArmyWeek, person: &mut Person, mind: &Mind, rng: &mut AgentRng, sums: &mut ArmySums) {
+    let w = &week.params.war;
+    if combat_deaths(week, person, week.red_loss, rng, sums) {
+        return;
+    }
+    let chance = desertion_chance(week.params, week.hunger, week.harvest_months, mind.support as f64, week.defeat);
+    if rng.uniform() < chance {
+        sums.deserters += person.weight as f64;
+        if rng.uniform() < w.green_share * mind.grievance as f64 {
+            person.role = person.origin;
+            person.army = Army::None;
+            person.status = Status::Green;
+            person.district = person.home;
+        } else {
+            go_home(person);
+        }
+    } else if rng.uniform() < week.demobilise {
+        go_home(person);
+    }
+}
+
+fn white_soldier(week: &ArmyWeek, person: &mut Person, mind: &Mind, rng: &mut AgentRng, sums: &mut ArmySums) {
+    let w = &week.params.war;
+    let front = person.front as usize;
+    let loss = week.white_losses.get(front).copied().unwrap_or(0.0);
+    if combat_deaths(week, person, loss, rng, sums) {
+        return;
+    }
+    let front_open = week.front_open.get(front).copied().unwrap_or(false);
+    if !front_open {
+        if rng.uniform() < w.white_emigration {
+            sums.people[week.district_region[person.home as usize] as usize].emigrated += person.weight as u64;
+            person.status = Status::Emigrated;
+        } else {
+            go_home(person);
+        }
+    } else if rng.uniform() < w.white_desertion * (1.0 + mind.support as f64) {
+        go_home(person);
+    }
+}
+
+fn civilian(week: &ArmyWeek, person: &mut Person, mind: &Mind, rng: &mut AgentRng, sums: &mut ArmySums) {
+    let w = &week.params.war;
+    let region = week.district_region[person.district as usize] as usize;
+    if week.soviet[region] {
+        let eligible = if person.role == Role::Worker && !week.conscription_policy {
+            w.volunteering_workers * mind.support as f64
+        } else {
+            0.0
+        };
+        let chance = week.conscription + eligible;
+        if chance > 0.0 && rng.uniform() < chance {
+            person.role = Role::Soldier;
+            person.army = Army::Red;
+            sums.conscripted[person.district as usize] += person.weight as f64;
+        }
+    } else if person.role == Role::Peasant
+        && let Some(front) = week.white_front[region]
+        && rng.uniform() < week.white_rate
+    {
+        person.role = Role::Soldier;
+        person.army = Army::White;
+        person.front = front;
+        sums.conscripted[person.district as usize] += person.weight as f64;
+    }
+    if person.role == Role::Peasant && mind.party == Party::Anarchist && week.makhnovist_base[region] {
+        sums.makhnovists += person.weight as f64;
+    }
+}
+
+/// Enters the armies' week: the ledger, the districts' call-up shares, the Makhnovists.
+pub fn book(params: &crate::scenario::Params, sums: &ArmySums, districts: &mut Districts, war: &mut War, ledger: &mut Ledger) {
+    for (a, b) in ledger.people.iter_mut().zip(&sums.people) {
+        a.add(b);
+    }
+    ledger.deserters += sums.deserters;
+    for (d, c) in districts.conscripted.iter_mut().enumerate() {
+        *c = sums.conscripted[d] / districts.population[d].max(1.0);
+    }
+    war.makhnovists = sums.makhnovists * params.war.makhno_recruitment;
 }
 
 fn go_home(person: &mut Person) {
@@ -231,62 +334,40 @@ fn go_home(person: &mut Person) {
     person.status = Status::Quiet;
 }
 
+/// What the fronts read and change each week.
+#[derive(SystemParam)]
+pub struct FrontState<'w> {
+    clock: Res<'w, Clock>,
+    params: Res<'w, Coefficients>,
+    geography: Res<'w, Geography>,
+    env: Res<'w, Environment>,
+    government: Res<'w, Government>,
+    economy: Res<'w, Economy>,
+    soldiers: Res<'w, Soldiers>,
+    control: ResMut<'w, Control>,
+    war: ResMut<'w, War>,
+    log: ResMut<'w, EventLog>,
+}
+
 /// Resolves each active front for the week and hands regions over as the line moves.
-#[allow(clippy::too_many_arguments)]
-pub fn fronts(
-    clock: Res<Clock>,
-    params: Res<Coefficients>,
-    geography: Res<Geography>,
-    env: Res<Environment>,
-    government: Res<Government>,
-    economy: Res<Economy>,
-    mut control: ResMut<Control>,
-    mut war: ResMut<War>,
-    mut log: ResMut<EventLog>,
-    agents: Query<(&Person, &Mind)>,
-) {
+pub fn fronts(state: FrontState) {
+    let FrontState { clock, params, geography, env, government, economy, soldiers, mut control, mut war, mut log } =
+        state;
     let w = &params.war;
     let nf = war.fronts.len();
-    let mut white = vec![0.0; nf];
-    let (mut red_total, mut red_support) = (0.0, 0.0);
-    for (person, mind) in agents.iter() {
-        if person.role != Role::Soldier || !person.alive() || person.status == Status::Jailed {
-            continue;
-        }
-        match person.army {
-            Army::Red => {
-                red_total += person.weight as f64;
-                red_support += person.weight as f64 * mind.support as f64;
-            }
-            Army::White if (person.front as usize) < nf => white[person.front as usize] += person.weight as f64,
-            _ => {}
-        }
-    }
+    let white = &soldiers.white;
+    let (red_total, red_support) = (soldiers.red_total, soldiers.red_support);
     let red_morale = 1.0 + w.morale_support * (red_support / red_total.max(1.0) - 0.5);
     let red_supply = 1.0 - w.supply_food * (1.0 - economy.army_food.min(1.0));
     // Elected officers and soldiers' committees: less discipline in battle (seed 004 L2176-2181).
     let discipline = if government.policy.military_democracy { w.military_democracy_combat } else { 1.0 };
     let red_field = red_total * (1.0 - w.red_rear_share) * w.red_combat_share * red_morale * red_supply * discipline;
-    let makhnovists = war.makhnovists;
-    let allied_makhno = government.policy.makhnovist_alliance;
     let fighting: Vec<bool> = war
         .fronts
         .iter()
         .map(|f| f.active && !(f.enemy == Enemy::CentralPowers && government.policy.peace != PeaceStatus::AtWar))
         .collect();
-    let enemy_power: Vec<f64> = (0..nf)
-        .map(|i| {
-            let f = &war.fronts[i];
-            let raids = if f.enemy == Enemy::White
-                && f.regions.iter().any(|r| geography.regions[*r as usize].makhnovist_base)
-            {
-                makhnovists * if allied_makhno { 1.0 } else { w.makhno_unallied }
-            } else {
-                0.0
-            };
-            white_power(&params, white[i], f.external, env.aid(i, clock.date), raids)
-        })
-        .collect();
+    let enemy_power = enemy_powers(&params, &geography, &env, &clock, &government, &war, white);
     // The Reds concentrate on the main threat (a front's weight is its power raised to
     // `war.front_focus`; 2 is Lanchester's square law), as the party named one "main front" at a
     // time: "All to the Eastern Front" (April 1919), "Everything for the struggle against
@@ -332,21 +413,12 @@ pub fn fronts(
             Enemy::Poland => Controller::National,
         };
         let regions = war.fronts[i].regions.clone();
-        for (k, &r) in regions.iter().enumerate() {
-            let held_before = (k as f64) < old.floor();
-            let held_now = (k as f64) < new.floor();
-            if held_now && !held_before {
-                hand_over(&clock, &geography, &mut control, &mut log, r, enemy_controller, &war.fronts[i].id);
-            } else if held_before && !held_now {
-                hand_over(&clock, &geography, &mut control, &mut log, r, Controller::Soviet, &war.fronts[i].id);
-            }
-        }
+        let id = war.fronts[i].id.clone();
+        let mut map = Handover { clock: &clock, geography: &geography, control: &mut control, log: &mut log };
+        map.line_moved(&regions, old, new, enemy_controller, &id);
         if war.fronts[i].enemy == Enemy::White {
             let next = (new.floor() as usize).min(regions.len() - 1);
-            for &r in &regions[next..(next + 1).min(regions.len())] {
-                war.white_threat[r as usize] = 1.0;
-            }
-            for &r in regions.iter().take(new.floor() as usize) {
+            for &r in regions.iter().take(new.floor() as usize).chain(&regions[next..(next + 1).min(regions.len())]) {
                 war.white_threat[r as usize] = 1.0;
             }
         }
@@ -355,32 +427,91 @@ pub fn fronts(
         if strength < 1.0 || beaten {
             war.fronts[i].active = false;
             war.fronts[i].position = 0.0;
-            for &r in &regions {
-                if control.controller[r as usize] == enemy_controller {
-                    hand_over(&clock, &geography, &mut control, &mut log, r, Controller::Soviet, &war.fronts[i].id);
-                }
-            }
-            log.push(
-                &clock,
-                "front_closed",
-                "",
-                strength,
-                &format!("{}: the enemy's front collapsed", war.fronts[i].id),
-            );
+            map.collapse(&regions, enemy_controller, strength, &id);
         }
     }
     war.red_loss_rate = vec![red_deaths / red_total.max(1.0)];
-    // Contested regions with no enemy front go to the Reds after a while.
-    for r in 0..control.controller.len() {
-        if control.controller[r] != Controller::Contested {
+    contested_regions(&params, &war, &mut Handover { clock: &clock, geography: &geography, control: &mut control, log: &mut log });
+}
+
+/// White (and foreign) combat power on each front this week.
+fn enemy_powers(
+    params: &crate::scenario::Params,
+    geography: &Geography,
+    env: &Environment,
+    clock: &Clock,
+    government: &Government,
+    war: &War,
+    white: &[f64],
+) -> Vec<f64> {
+    let w = &params.war;
+    let allied = government.policy.makhnovist_alliance;
+    war.fronts
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let raids = if f.enemy == Enemy::White
+                && f.regions.iter().any(|r| geography.regions[*r as usize].makhnovist_base)
+            {
+                war.makhnovists * if allied { 1.0 } else { w.makhno_unallied }
+            } else {
+                0.0
+            };
+            white_power(params, white[i], f.external, env.aid(i, clock.date), raids)
+        })
+        .collect()
+}
+
+/// Hands regions over as lines move, and logs it.
+struct Handover<'a> {
+    clock: &'a Clock,
+    geography: &'a Geography,
+    control: &'a mut Control,
+    log: &'a mut EventLog,
+}
+
+impl Handover<'_> {
+    fn to(&mut self, region: u16, to: Controller, why: &str) {
+        hand_over(self.clock, self.geography, self.control, self.log, region, to, why);
+    }
+
+    /// The regions the line crossed this week change hands.
+    fn line_moved(&mut self, regions: &[u16], old: f64, new: f64, enemy: Controller, id: &str) {
+        for (k, &r) in regions.iter().enumerate() {
+            let held_before = (k as f64) < old.floor();
+            let held_now = (k as f64) < new.floor();
+            if held_now && !held_before {
+                self.to(r, enemy, id);
+            } else if held_before && !held_now {
+                self.to(r, Controller::Soviet, id);
+            }
+        }
+    }
+
+    /// A beaten front: its regions return to the Soviets.
+    fn collapse(&mut self, regions: &[u16], enemy: Controller, strength: f64, id: &str) {
+        for &r in regions {
+            if self.control.controller[r as usize] == enemy {
+                self.to(r, Controller::Soviet, id);
+            }
+        }
+        let clock = self.clock;
+        self.log.push(clock, "front_closed", "", strength, &format!("{id}: the enemy's front collapsed"));
+    }
+}
+
+/// Contested regions with no enemy front go to the Reds after a while.
+fn contested_regions(params: &crate::scenario::Params, war: &War, map: &mut Handover) {
+    for r in 0..map.control.controller.len() {
+        if map.control.controller[r] != Controller::Contested {
             continue;
         }
-        control.contested_weeks[r] += 1;
+        map.control.contested_weeks[r] += 1;
         let claimed = war.fronts.iter().any(|f| {
             f.active && f.regions.iter().position(|x| *x as usize == r).is_some_and(|k| (k as f64) < f.position.ceil())
         });
-        if !claimed && control.contested_weeks[r] as f64 >= w.contested_takeover {
-            hand_over(&clock, &geography, &mut control, &mut log, r as u16, Controller::Soviet, "contested");
+        if !claimed && map.control.contested_weeks[r] as f64 >= params.war.contested_takeover {
+            map.to(r as u16, Controller::Soviet, "contested");
         }
     }
 }
