@@ -107,7 +107,9 @@ impl AllAgents<'_, '_> {
                     .map(run)
                     .collect()
             }),
-            None => person.chunks_mut(size).zip(household.chunks_mut(size)).zip(mind.chunks_mut(size)).map(run).collect(),
+            None => {
+                person.chunks_mut(size).zip(household.chunks_mut(size)).zip(mind.chunks_mut(size)).map(run).collect()
+            }
         };
         for partial in partials {
             total.merge(partial);

@@ -71,6 +71,10 @@ scenario.resolved.ron. An existing non-empty --out folder is an error unless --f
         /// Replace an existing output folder.
         #[arg(long)]
         force: bool,
+        /// Threads for the passes over the agents (default: the number of cores). The output is
+        /// byte for byte the same for any number of threads.
+        #[arg(long)]
+        threads: Option<usize>,
         #[command(flatten)]
         charts: ChartArgs,
     },

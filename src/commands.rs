@@ -1,7 +1,7 @@
 //! The commands behind the binary: each takes parsed arguments and returns a typed result.
 
 use crate::output::{self, StagedDir};
-use crate::run::{RunOutput, simulate};
+use crate::run::{RunOutput, simulate_threads};
 use crate::scenario::{self, Resolved};
 use std::path::{Path, PathBuf};
 
@@ -41,6 +41,8 @@ pub struct RunOptions {
     pub scale: u32,
     pub out: Option<PathBuf>,
     pub force: bool,
+    /// Threads for the passes over the agents (the output does not depend on it).
+    pub threads: usize,
     pub command_line: String,
     pub charts: Option<crate::chart::ChartOptions>,
 }
@@ -94,8 +96,8 @@ pub fn run(opts: &RunOptions) -> Result<RunReport, CommandError> {
     }
     let started = output::now_utc();
     let clock = std::time::Instant::now();
-    let out =
-        simulate(&resolved, opts.seed, opts.scale).map_err(|message| CommandError::Run { seed: opts.seed, message })?;
+    let out = simulate_threads(&resolved, opts.seed, opts.scale, opts.threads.max(1))
+        .map_err(|message| CommandError::Run { seed: opts.seed, message })?;
     let wall = clock.elapsed().as_secs_f64();
     let staged = StagedDir::new(&dir)?;
     output::write_atomic(&staged.path("timeseries.csv"), output::timeseries_csv(&out, None, true).as_bytes())?;
@@ -134,13 +136,7 @@ pub fn summary(report: &RunReport) -> String {
     let red_peak = m("red_army").into_iter().fold(0.0, f64::max);
     let last = |name: &str| *m(name).last().unwrap_or(&f64::NAN);
     let procured = |from: &str, to: &str| at("grain_procured_cum_mpoods", to) - at("grain_procured_cum_mpoods", from);
-    let kronstadt = if out.events.iter().any(|e| e.kind == "kronstadt_suppressed") {
-        "suppressed"
-    } else if out.events.iter().any(|e| e.kind == "kronstadt_holds") {
-        "holds"
-    } else {
-        "no rising"
-    };
+    let kronstadt = out.kronstadt.label();
     format!(
         "revsim: {} (seed {}, {} agents of {} people) in {:.1} s\n\
          end state: {}\n\

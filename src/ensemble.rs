@@ -115,13 +115,7 @@ fn runs_row(k: usize, seed: u64, result: &Result<RunOutput, String>) -> String {
             let last = out.rows.last().map(|r| r.2.clone()).unwrap_or_default();
             let finals: Vec<String> = last.iter().map(|v| fmt_num(*v)).collect();
             let first = |kind: &str| out.events.iter().find(|e| e.kind == kind).map(|e| e.date.to_string());
-            let kronstadt = if first("kronstadt_suppressed").is_some() {
-                "suppressed"
-            } else if first("kronstadt_holds").is_some() {
-                "holds"
-            } else {
-                "none"
-            };
+            let kronstadt = out.kronstadt.key();
             format!(
                 "{k},{seed},ok,{},{kronstadt},{},{},{},\n",
                 finals.join(","),

@@ -14,8 +14,10 @@ fn main() {
     let args = cli::Cli::parse();
     let command_line = std::env::args().collect::<Vec<_>>().join(" ");
     let result: Result<(), CommandError> = match args.command {
-        cli::Command::Run { scenario, seed, scale, out, force, charts } => {
-            let opts = RunOptions { scenario, seed, scale, out, force, command_line, charts: charts.options() };
+        cli::Command::Run { scenario, seed, scale, out, force, threads, charts } => {
+            let threads = threads.unwrap_or_else(cores);
+            let opts =
+                RunOptions { scenario, seed, scale, out, force, threads, command_line, charts: charts.options() };
             commands::run(&opts).map(|report| eprint!("{}", commands::summary(&report)))
         }
         cli::Command::Ensemble { scenario, runs, seed, jobs, scale, out, force, resume, quiet, fail_run, charts } => {

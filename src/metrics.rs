@@ -93,14 +93,19 @@ pub const TABLE: &[Metric] = &[
     m("strikers", "people", "workers on strike this tick", |s| s.strikers),
     m("famine_deaths_cum", "people", "deaths from hunger and hunger-borne disease", |s| s.famine_deaths),
     m("violent_deaths_cum", "people", "combat deaths and executions", |s| s.violent_deaths),
-    m("harvest_last_mt", "million tonnes", "grain harvested in the most recent harvest season (whole territory)", |s| {
-        s.last_harvest / POODS_PER_TONNE / 1e6
-    }),
+    m(
+        "harvest_last_mt",
+        "million tonnes",
+        "grain harvested in the most recent harvest season (whole territory)",
+        |s| s.last_harvest / POODS_PER_TONNE / 1e6,
+    ),
     m("sown_area_index", "index, 1916 = 1", "area under grain at the last sowing", |s| s.sown_index),
     m("grain_procured_cum_mpoods", "million poods", "grain taken by the Soviet state (requisition or tax)", |s| {
         s.procured / 1e6
     }),
-    m("bag_trade_share", "share", "of the grain reaching Soviet cities, the part that came by private trade", |s| s.bag_share),
+    m("bag_trade_share", "share", "of the grain reaching Soviet cities, the part that came by private trade", |s| {
+        s.bag_share
+    }),
     m("urban_food_ratio", "ratio", "food reaching Soviet cities / their need", |s| s.urban_food_ratio),
     m("industrial_output_index", "index, 1913 = 1", "industrial production", |s| s.industrial_output),
     m("gdp_index", "index, 1913 = 1", "output per head, agriculture and industry", |s| s.gdp),
@@ -125,9 +130,7 @@ pub const TABLE: &[Metric] = &[
     m("congress_share_bolshevik", "share", "Bolshevik share of delegates at the latest Congress of Soviets", |s| {
         s.congress_bolshevik
     }),
-    m("congress_share_left_sr", "share", "Left SR share at the latest Congress of Soviets", |s| {
-        s.congress_left_sr
-    }),
+    m("congress_share_left_sr", "share", "Left SR share at the latest Congress of Soviets", |s| s.congress_left_sr),
     m("centralization", "0-1", "concentration of decisions in the party centre", |s| s.centralization),
     m("worker_control_share", "share", "of industrial workers in factories run by committees", |s| s.worker_control),
     m("support_peasants", "0-1", "mean support of peasants for the Soviet government", |s| s.support_peasants),

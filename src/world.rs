@@ -141,9 +141,11 @@ fn plan_groups(s: &Scenario, params: &crate::scenario::Params, geography: &Geogr
             let soldiers = people * army_share;
             let guards = if urban { people * guards_share * (1.0 / r.urban_share).min(4.0) } else { 0.0 };
             let civilians = people - soldiers - guards;
-            for (role, army, people) in
-                [(civil_role, Army::None, civilians), (Role::Soldier, Army::Old, soldiers), (Role::Soldier, Army::Red, guards)]
-            {
+            for (role, army, people) in [
+                (civil_role, Army::None, civilians),
+                (Role::Soldier, Army::Old, soldiers),
+                (Role::Soldier, Army::Red, guards),
+            ] {
                 let total = people.max(0.0).round() as u64;
                 if total > 0 {
                     let agents = agents_for(total, scale);
@@ -155,7 +157,14 @@ fn plan_groups(s: &Scenario, params: &crate::scenario::Params, geography: &Geogr
             let fortress = *region.urban_districts.last().expect("fortress district");
             let total = pop.kronstadt_garrison.round() as u64;
             let agents = agents_for(total, scale.min(SMALL_GROUP_SCALE));
-            groups.push(Group { region: ri, district: fortress, role: Role::Soldier, army: Army::Kronstadt, people: total, agents });
+            groups.push(Group {
+                region: ri,
+                district: fortress,
+                role: Role::Soldier,
+                army: Army::Kronstadt,
+                people: total,
+                agents,
+            });
         }
     }
     groups
@@ -194,8 +203,9 @@ impl Births<'_> {
         let region = &self.geography.regions[g.region];
         let urban = self.geography.districts[g.district as usize].urban;
         let rng = &mut self.rng;
-        let home_village =
-            |rng: &mut rand_chacha::ChaCha8Rng| region.rural_districts[rng.random_range(0..region.rural_districts.len())];
+        let home_village = |rng: &mut rand_chacha::ChaCha8Rng| {
+            region.rural_districts[rng.random_range(0..region.rural_districts.len())]
+        };
         let origin = match (g.role, g.army) {
             (Role::Soldier, Army::Old) if rng.random::<f64>() < pop.old_army_worker_share => Role::Worker,
             (Role::Soldier, Army::Old) => Role::Peasant,
@@ -247,7 +257,11 @@ impl Births<'_> {
             village_ties,
             industrial,
         };
-        (person, household, Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, exposure, party })
+        (
+            person,
+            household,
+            Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, exposure, party },
+        )
     }
 
     /// A sailor or soldier of the Kronstadt garrison: they came from villages all over the
@@ -279,7 +293,11 @@ impl Births<'_> {
             industrial: false,
         };
         let household = Household { food_ratio: 1.0, ..Default::default() };
-        (person, household, Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, exposure, party })
+        (
+            person,
+            household,
+            Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, exposure, party },
+        )
     }
 }
 
@@ -412,7 +430,14 @@ fn economy(s: &Scenario, pop: &crate::scenario::PopulationParams) -> Economy {
 
 /// Spawns every person-agent in one batch; returns the ledger of starting people and grain,
 /// and the garrison.
-fn spawn_people(world: &mut World, s: &Scenario, params: &crate::scenario::Params, geography: &Geography, seed: u64, scale: u32) -> (Ledger, Garrison) {
+fn spawn_people(
+    world: &mut World,
+    s: &Scenario,
+    params: &crate::scenario::Params,
+    geography: &Geography,
+    seed: u64,
+    scale: u32,
+) -> (Ledger, Garrison) {
     let groups = plan_groups(s, params, geography, scale);
     let total: u64 = groups.iter().map(|g| g.agents).sum();
     assert!(total < u32::MAX as u64, "agent numbers fit in 32 bits (checked before a run starts)");

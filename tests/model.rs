@@ -50,6 +50,18 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_does_not() {
 }
 
 #[test]
+fn one_thread_and_two_give_the_same_bytes() {
+    // The passes over the agents split them into chunks fixed by the number of agents, and
+    // every agent draws from its own stream: the thread count cannot change a byte. At scale
+    // 1,000 there are 40 chunks, so two threads really do split the work.
+    let resolved = baseline();
+    let one = revsim::run::simulate_threads(&resolved, 7, 1000, 1).unwrap();
+    let two = revsim::run::simulate_threads(&resolved, 7, 1000, 2).unwrap();
+    assert_eq!(timeseries_csv(&one, None, true), timeseries_csv(&two, None, true));
+    assert_eq!(events_csv(&one.events, None, true), events_csv(&two.events, None, true));
+}
+
+#[test]
 fn every_metric_is_finite_on_every_row() {
     let out = simulate(&baseline(), 5, TEST_SCALE).unwrap();
     assert_eq!(out.rows[0].2.len(), revsim::metrics::METRICS.len());

@@ -11,7 +11,6 @@
 
 use crate::model::*;
 
-
 /// Epstein's estimated arrest probability.
 pub fn arrest_probability(params: &crate::scenario::Params, police: f64, active: f64) -> f64 {
     let a = &params.activation;

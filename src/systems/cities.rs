@@ -120,10 +120,8 @@ pub fn town_household(week: &TownWeek, person: &mut Person, household: &mut Hous
 pub fn industry(now: &Now, census: &Census, government: &Government, war: &War, economy: &mut Economy) {
     let Now { params, geography, control, .. } = *now;
     let c = &params.cities;
-    let workforce: f64 = (0..geography.regions.len())
-        .filter(|r| control.soviet(*r as u16))
-        .map(|r| census.workforce_by_region[r])
-        .sum();
+    let workforce: f64 =
+        (0..geography.regions.len()).filter(|r| control.soviet(*r as u16)).map(|r| census.workforce_by_region[r]).sum();
     let coal: f64 = geography
         .regions
         .iter()

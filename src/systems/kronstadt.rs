@@ -8,10 +8,10 @@
 //! (seed 002 L861-884, quoting Figes). A rising that holds spreads (loyalty adds grievance to
 //! soldiers and Petrograd workers each week it holds).
 
-use crate::model::*;
-use crate::scenario::KronstadtResponse;
 use crate::agents::AllAgents;
 use crate::environment::Environment;
+use crate::model::*;
+use crate::scenario::KronstadtResponse;
 use crate::systems::{Coefficients, whole_people};
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
@@ -121,7 +121,13 @@ fn mutiny_week(state: &mut FortressState, since: u32, garrison: f64, person: &mu
     let ice = state.env.ice_holds(clock.date);
     if !ice {
         state.fortress.state = KronstadtState::Holds;
-        state.log.push(&clock, "kronstadt_holds", "", garrison, "the ice has broken up: the fortress cannot be stormed");
+        state.log.push(
+            &clock,
+            "kronstadt_holds",
+            "",
+            garrison,
+            "the ice has broken up: the fortress cannot be stormed",
+        );
         return;
     }
     let mut rng = stream_rng(clock.seed, clock.tick, Stream::Kronstadt, 0);

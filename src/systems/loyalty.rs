@@ -103,7 +103,8 @@ impl<'a> LoyaltyWeek<'a> {
         let backlash_rate = params.repression.backlash * params.mechanisms.repression_backlash;
         let holds = matches!(i.kronstadt.state, KronstadtState::Holds);
         let whites_in_field = i.war.fronts.iter().any(|f| f.active && f.enemy == crate::scenario::Enemy::White);
-        let requisition_ended = matches!(government.policy.procurement, Procurement::TaxInKind | Procurement::FreeTrade);
+        let requisition_ended =
+            matches!(government.policy.procurement, Procurement::TaxInKind | Procurement::FreeTrade);
         let offset = (0..n)
             .map(|k| {
                 let region = geography.district_region[k] as usize;
@@ -144,11 +145,12 @@ impl<'a> LoyaltyWeek<'a> {
             spread: if holds { params.kronstadt.spread } else { 0.0 },
             war_rally: if whites_in_field { l.war_rally * params.mechanisms.white_threat_rally } else { 0.0 },
             petrograd_signal: i.kronstadt.petrograd_signal,
-            appeal: party_weights(params, geography, government, [
-                appeal(p.peasant_parties),
-                appeal(p.worker_parties),
-                appeal(p.soldier_parties),
-            ]),
+            appeal: party_weights(
+                params,
+                geography,
+                government,
+                [appeal(p.peasant_parties), appeal(p.worker_parties), appeal(p.soldier_parties)],
+            ),
             governs: Party::ALL.map(|party| government.governs(party)),
             streams: AgentStreams::new(clock.seed, clock.tick, Stream::Loyalty),
         }
@@ -298,8 +300,11 @@ pub fn feel(week: &LoyaltyWeek, person: &Person, household: &Household, mind: &m
         let region = week.geography.district_region[d] as usize;
         mind.party = choose_party(week, role, region, support, &mut rng);
     }
-    let franchise =
-        if week.geography.districts[d].urban || person.role == Role::Soldier { params.soviets.urban_weight } else { 1.0 };
+    let franchise = if week.geography.districts[d].urban || person.role == Role::Soldier {
+        params.soviets.urban_weight
+    } else {
+        1.0
+    };
     let w = person.weight as f64;
     sums.votes[d][mind.party.index()] += w * franchise;
     sums.support[d] += w * support;

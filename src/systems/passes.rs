@@ -99,7 +99,13 @@ pub struct SupplyState<'w> {
 }
 
 /// The aggregates before pass 2: the towns' supply and industry, the Cheka's deployment.
-pub fn supply_and_deploy(common: Common, env: Res<Environment>, census: Res<Census>, war: Res<War>, state: SupplyState) {
+pub fn supply_and_deploy(
+    common: Common,
+    env: Res<Environment>,
+    census: Res<Census>,
+    war: Res<War>,
+    state: SupplyState,
+) {
     let SupplyState { mut government, mut districts, mut economy, mut deployment } = state;
     let now = common.now();
     cities::supply(&now, &census, &env, &mut economy);
@@ -123,8 +129,17 @@ pub struct PeopleState<'w> {
 
 /// Pass 2: the towns' households, the armies, the Cheka's arrests.
 pub fn people(common: Common, state: PeopleState, mut agents: AllAgents) {
-    let PeopleState { government, census, economy, deployment, mut war, mut districts, mut unrest, mut ledger, mut soldiers } =
-        state;
+    let PeopleState {
+        government,
+        census,
+        economy,
+        deployment,
+        mut war,
+        mut districts,
+        mut unrest,
+        mut ledger,
+        mut soldiers,
+    } = state;
     let now = common.now();
     let (regions, n, fronts) = (now.geography.regions.len(), districts.population.len(), war.fronts.len());
     let ((moves, armies), arrests) = {

@@ -136,7 +136,13 @@ impl crate::agents::Partial for ProcurementSums {
 /// One peasant household's week of the campaign: what it delivers, what is seized, what it
 /// hides and what it sells to the bag traders.
 #[inline]
-pub fn procure(week: &ProcurementWeek, person: &Person, household: &mut Household, mind: &Mind, sums: &mut ProcurementSums) {
+pub fn procure(
+    week: &ProcurementWeek,
+    person: &Person,
+    household: &mut Household,
+    mind: &Mind,
+    sums: &mut ProcurementSums,
+) {
     if person.role != Role::Peasant || !person.alive() || person.status == Status::Jailed {
         return;
     }

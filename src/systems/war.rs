@@ -123,8 +123,11 @@ impl<'a> ArmyWeek<'a> {
                 front.filter(|_| held).map(|f| f as u8)
             })
             .collect();
-        let penalty =
-            if policy.white_land == WhiteLandPolicy::RestoreToLandlords { 1.0 - w.land_restoration_penalty } else { 1.0 };
+        let penalty = if policy.white_land == WhiteLandPolicy::RestoreToLandlords {
+            1.0 - w.land_restoration_penalty
+        } else {
+            1.0
+        };
         let month = clock.date.month();
         ArmyWeek {
             params,
@@ -315,7 +318,13 @@ fn civilian(week: &ArmyWeek, person: &mut Person, mind: &Mind, rng: &mut AgentRn
 }
 
 /// Enters the armies' week: the ledger, the districts' call-up shares, the Makhnovists.
-pub fn book(params: &crate::scenario::Params, sums: &ArmySums, districts: &mut Districts, war: &mut War, ledger: &mut Ledger) {
+pub fn book(
+    params: &crate::scenario::Params,
+    sums: &ArmySums,
+    districts: &mut Districts,
+    war: &mut War,
+    ledger: &mut Ledger,
+) {
     for (a, b) in ledger.people.iter_mut().zip(&sums.people) {
         a.add(b);
     }
@@ -431,7 +440,11 @@ pub fn fronts(state: FrontState) {
         }
     }
     war.red_loss_rate = vec![red_deaths / red_total.max(1.0)];
-    contested_regions(&params, &war, &mut Handover { clock: &clock, geography: &geography, control: &mut control, log: &mut log });
+    contested_regions(
+        &params,
+        &war,
+        &mut Handover { clock: &clock, geography: &geography, control: &mut control, log: &mut log },
+    );
 }
 
 /// White (and foreign) combat power on each front this week.
