@@ -14,6 +14,7 @@ pub mod history;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod reference;
 pub mod run;
 pub mod scenario;
 pub mod schedule;

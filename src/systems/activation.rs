@@ -17,8 +17,18 @@ use rand::RngExt;
 /// Epstein's estimated arrest probability.
 pub fn arrest_probability(params: &crate::scenario::Params, police: f64, active: f64) -> f64 {
     let a = &params.activation;
-    let ratio = (a.police_power * police / active.max(1.0)).floor();
-    if ratio < 1.0 { 0.0 } else { 1.0 - (-a.k * ratio).exp() }
+    epstein_arrest(a.k, (a.police_power * police / active.max(1.0)).floor())
+}
+
+/// P = 1 − exp(−k × ratio) for a cops-to-actives ratio already made whole (Epstein: ⌊C/A⌋);
+/// zero below one. Shared with the reference model (`crate::reference::epstein`).
+pub fn epstein_arrest(k: f64, whole_ratio: f64) -> f64 {
+    if whole_ratio < 1.0 { 0.0 } else { 1.0 - (-k * whole_ratio).exp() }
+}
+
+/// Epstein's rule: active when G − R × P > T. Shared with the reference model.
+pub fn rebels(grievance: f64, risk_aversion: f64, arrest: f64, threshold: f64) -> bool {
+    grievance - risk_aversion * arrest > threshold
 }
 
 /// Whether an agent turns (or stays) active. `disciplined`: a soldier under officers'
@@ -32,7 +42,7 @@ pub fn is_active(
 ) -> bool {
     let a = &params.activation;
     let threshold = if disciplined { a.threshold * a.soldier_threshold } else { a.threshold };
-    grievance - risk_aversion * arrest > threshold
+    rebels(grievance, risk_aversion, arrest, threshold)
 }
 
 #[allow(clippy::too_many_arguments)]
