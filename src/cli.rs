@@ -260,4 +260,112 @@ Exit code 0 when every file is valid, 2 otherwise, with file:line:col for each e
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
+    /// Run Epstein's civil-violence model (2002) on revsim's activation rule (docs/EPSTEIN.md).
+    #[command(after_help = "Examples:\n  revsim epstein --seed 1\n  \
+revsim epstein --cop-density 0.04 --legitimacy 0.82 --max-jail 30 --steps 1000   # the paper's Run 1\n  \
+revsim epstein --arrest round --steps 600 --out output/epstein-mesa --force     # Mesa's example\n\n\
+Writes counts.csv (step,active,quiet,jailed: citizens after each step) and counts.svg. Defaults are \
+Mesa 3.3.1's example (40×40, densities 0.7 and 0.074, vision 7, L 0.8, k 2.3, T 0.1, Jmax 1000), \
+with the paper's ⌊C/A⌋. An existing non-empty --out folder is an error unless --force.")]
+    Epstein(Box<EpsteinArgs>),
+}
+
+/// Options of `revsim epstein`.
+#[derive(Args, Debug)]
+pub struct EpsteinArgs {
+    /// Grid width (cells; a torus).
+    #[arg(long, default_value_t = 40)]
+    pub width: usize,
+    /// Grid height (cells).
+    #[arg(long, default_value_t = 40)]
+    pub height: usize,
+    /// Share of cells holding a citizen at the start.
+    #[arg(long, default_value_t = 0.7)]
+    pub citizen_density: f64,
+    /// Share of cells holding a cop at the start.
+    #[arg(long, default_value_t = 0.074)]
+    pub cop_density: f64,
+    /// Vision radius v, in cells, of citizens and cops.
+    #[arg(long, default_value_t = 7)]
+    pub vision: usize,
+    /// Which cells are in vision: von-neumann (|dx| + |dy| ≤ v, the paper's and Mesa's) or moore (the square).
+    #[arg(long, value_enum, default_value_t = Shape::VonNeumann)]
+    pub shape: Shape,
+    /// The regime's legitimacy L; grievance is H × (1 − L).
+    #[arg(long, default_value_t = 0.8)]
+    pub legitimacy: f64,
+    /// k in the arrest estimate P = 1 − exp(−k × C/A made whole).
+    #[arg(long, default_value_t = 2.3)]
+    pub k: f64,
+    /// T: a citizen is active when G − R × P > T.
+    #[arg(long, default_value_t = 0.1)]
+    pub threshold: f64,
+    /// Jmax: jail terms are uniform in 0..=Jmax steps.
+    #[arg(long, default_value_t = 1000)]
+    pub max_jail: u32,
+    /// How C/A is made whole: floor (the paper's ⌊C/A⌋, revsim's rule) or round (Mesa's example).
+    #[arg(long, value_enum, default_value_t = Arrest::Floor)]
+    pub arrest: Arrest,
+    /// Steps to run.
+    #[arg(long, default_value_t = 500)]
+    pub steps: usize,
+    /// Seed: the same seed gives byte-identical files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output folder.
+    #[arg(long, default_value = "output/epstein")]
+    pub out: PathBuf,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Write no chart.
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+/// `--shape` values.
+#[derive(clap::ValueEnum, Debug, Clone, Copy)]
+pub enum Shape {
+    VonNeumann,
+    Moore,
+}
+
+/// `--arrest` values.
+#[derive(clap::ValueEnum, Debug, Clone, Copy)]
+pub enum Arrest {
+    Floor,
+    Round,
+}
+
+impl EpsteinArgs {
+    pub fn options(&self) -> revsim::reference::EpsteinOptions {
+        use revsim::reference::epstein::{Config, Rounding, Vision};
+        let config = Config {
+            width: self.width,
+            height: self.height,
+            citizen_density: self.citizen_density,
+            cop_density: self.cop_density,
+            vision: self.vision,
+            legitimacy: self.legitimacy,
+            k: self.k,
+            threshold: self.threshold,
+            max_jail: self.max_jail,
+            shape: match self.shape {
+                Shape::VonNeumann => Vision::VonNeumann,
+                Shape::Moore => Vision::Moore,
+            },
+            rounding: match self.arrest {
+                Arrest::Floor => Rounding::Floor,
+                Arrest::Round => Rounding::Round,
+            },
+            seed: self.seed,
+        };
+        revsim::reference::EpsteinOptions {
+            config,
+            steps: self.steps,
+            out: self.out.clone(),
+            force: self.force,
+            chart: !self.no_charts,
+        }
+    }
 }

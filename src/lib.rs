@@ -16,6 +16,7 @@ pub mod history;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod reference;
 pub mod rng;
 pub mod run;
 pub mod scenario;

@@ -10,6 +10,14 @@ fn cores() -> usize {
 
 mod cli;
 
+/// `revsim epstein`: the reference model of docs/EPSTEIN.md.
+fn epstein(args: &cli::EpsteinArgs) -> Result<(), CommandError> {
+    let opts = args.options();
+    let (dir, counts) = revsim::reference::command(&opts)?;
+    eprint!("{}", revsim::reference::summary(&dir, &opts.config, &counts));
+    Ok(())
+}
+
 fn main() {
     let args = cli::Cli::parse();
     let command_line = std::env::args().collect::<Vec<_>>().join(" ");
@@ -121,6 +129,7 @@ fn main() {
             }
             if failed { Err(CommandError::Input("some scenario files are not valid".into())) } else { Ok(()) }
         }
+        cli::Command::Epstein(args) => epstein(&args),
     };
     if let Err(e) = result {
         eprintln!("error: {e}");

@@ -15,12 +15,20 @@ use crate::model::*;
 pub fn arrest_probability(params: &crate::scenario::Params, police: f64, active: f64) -> f64 {
     let a = &params.activation;
     let ratio = a.police_power * police / active.max(1.0);
-    if ratio < 1.0 {
-        return 0.0;
-    }
     // ⌊ratio⌋ for a positive ratio, without a call to libm's floor in the per-agent loop.
-    let whole = if ratio < 9.0e15 { (ratio as u64) as f64 } else { ratio };
-    1.0 - (-a.k * whole).exp()
+    let whole = if ratio < 9.0e15 { (ratio as u64) as f64 } else { ratio.floor() };
+    epstein_arrest(a.k, whole)
+}
+
+/// P = 1 − exp(−k × ratio) for a cops-to-actives ratio already made whole (Epstein: ⌊C/A⌋);
+/// zero below one. Shared with the reference model (`crate::reference::epstein`).
+pub fn epstein_arrest(k: f64, whole_ratio: f64) -> f64 {
+    if whole_ratio < 1.0 { 0.0 } else { 1.0 - (-k * whole_ratio).exp() }
+}
+
+/// Epstein's rule: active when G − R × P > T. Shared with the reference model.
+pub fn rebels(grievance: f64, risk_aversion: f64, arrest: f64, threshold: f64) -> bool {
+    grievance - risk_aversion * arrest > threshold
 }
 
 /// Whether an agent turns (or stays) active. `disciplined`: a soldier under officers'
@@ -34,7 +42,7 @@ pub fn is_active(
 ) -> bool {
     let a = &params.activation;
     let threshold = if disciplined { a.threshold * a.soldier_threshold } else { a.threshold };
-    grievance - risk_aversion * arrest > threshold
+    rebels(grievance, risk_aversion, arrest, threshold)
 }
 
 /// What activation needs to know this week.
