@@ -430,3 +430,20 @@ pub(crate) fn note_below<DB: DrawingBackend>(
     }
     Ok(above)
 }
+
+/// The height in pixels of a legend's rows beyond the first, on a canvas `width` wide (text
+/// widths estimated at 0.6 em a character, as DejaVu Sans averages).
+pub(crate) fn legend_extra(items: &[LegendItem], width: u32, u: Units) -> u32 {
+    let inner = f64::from(width) - 2.0 * u.f(PAD);
+    let em = u.f(11.5 * super::style::FONT_SCALE);
+    let (mut x, mut rows) = (0.0, 1);
+    for item in items {
+        let w = (u.f(24.0 + 6.0) + 0.6 * em * item.label.chars().count() as f64).min(inner);
+        if x > 0.0 && x + w > inner {
+            rows += 1;
+            x = 0.0;
+        }
+        x += w + u.f(18.0);
+    }
+    (u.f(20.0) * f64::from(rows - 1)).round() as u32
+}

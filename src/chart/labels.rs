@@ -347,11 +347,6 @@ pub fn statistic(stat: &str, end: Option<Date>) -> String {
     }
     if let Some((what, when)) = stat.split_once('@') {
         let when = Date::parse(when).map(|d| d.long()).unwrap_or_else(|| when.to_string());
-        let what = match what {
-            "mean" => "mean",
-            "median" => "median",
-            other => other,
-        };
         return format!("{what}, {when}");
     }
     stat.to_string()

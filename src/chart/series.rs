@@ -9,7 +9,9 @@ use super::axis::{DateAxis, NumAxis};
 use super::data::{ComparisonData, Quantiles};
 use super::date::Date;
 use super::events::{Mark, marks_for};
-use super::frame::{Frame, LegendItem, OrDraw, Plot, Swatch, dash_pattern, fit, frame, text, text_size, vline_dashed};
+use super::frame::{
+    Frame, LegendItem, OrDraw, Plot, Swatch, dash_pattern, fit, frame, legend_extra, text, text_size, vline_dashed,
+};
 use super::labels::metric_info;
 use super::style::{AXIS, Dash, EVENT, GRID, Kind, MUTED, Marker, Theme, Units};
 use super::{ChartError, Source, describe_runs};
@@ -308,6 +310,11 @@ impl Plot for MetricChart {
         self.name.clone()
     }
 
+    /// Taller by the legend's extra rows, so that a long legend does not squeeze the plot.
+    fn height(&self, width: u32, height: u32, u: Units) -> u32 {
+        height + legend_extra(&self.legend, width, u)
+    }
+
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, u: Units) -> Result<(), ChartError> {
         let f = Frame { title: &self.title, subtitle: &self.subtitle, source: &self.source, legend: &self.legend };
         let area = frame(root, u, &f)?;
@@ -346,7 +353,11 @@ fn lines_for(src: &Source, metric: &str, t: Theme) -> Option<(Vec<Line>, Vec<Leg
                 let (color, dash, marker) = (t.color(i), t.dash(i), t.marker(i));
                 let mut line = Line::from_quantiles(color, dash, q, ALPHA_CMP, 0.0);
                 line.marker = marker;
-                line.width = (1.0 + 0.3 * (n - 1 - i) as f64).min(2.5);
+                // On screen, earlier lines are wider, so that coinciding lines all show; in
+                // print the markers tell them apart.
+                if !t.print {
+                    line.width = (1.0 + 0.25 * (n - 1 - i) as f64).min(2.0);
+                }
                 lines.push(line);
                 legend.push(LegendItem::new(s.title.clone(), Swatch::Line { color, dash, band: ALPHA_CMP, marker }));
             }
@@ -525,8 +536,8 @@ impl Plot for Dashboard {
         "dashboard".into()
     }
 
-    fn height(&self, width: u32, height: u32, _u: Units) -> u32 {
-        height.max(width * 3 / 4)
+    fn height(&self, width: u32, height: u32, u: Units) -> u32 {
+        height.max(width * 3 / 4) + legend_extra(&self.legend, width, u)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, u: Units) -> Result<(), ChartError> {
