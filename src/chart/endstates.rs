@@ -163,7 +163,7 @@ impl Plot for EndStatesChart {
                 area.draw(&PathElement::new(vec![(xm, ylo), (xm, yhi)], whisk)).d()?;
                 area.draw(&PathElement::new(vec![(xm - cap, yhi), (xm + cap, yhi)], whisk)).d()?;
                 area.draw(&PathElement::new(vec![(xm - cap, ylo), (xm + cap, ylo)], whisk)).d()?;
-                let v = format!("{:.0}%", share * 100.0);
+                let v = super::events::percent(share, sc.n);
                 if text_size(&area, &v, &val_style).0 <= bar_px + u.i(4.0) {
                     text(&area, &v, (xm, yhi - u.i(3.0)), &val_style, HPos::Center, VPos::Bottom)?;
                 }

@@ -12,6 +12,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::axis::NumAxis;
 use super::data::{ComparisonData, Effect};
 use super::date::Date;
+use super::events::percent;
 use super::frame::{Frame, LegendItem, OrDraw, Plot, Swatch, fit, frame, text, text_size};
 use super::labels::{self, metric_info};
 use super::style::{AXIS, GRID, Kind, MUTED, TEXT, Theme, Units, rounded};
@@ -75,7 +76,7 @@ fn keys(c: &ComparisonData) -> Vec<(&str, &str)> {
     keys
 }
 
-fn forest_row(e: &Effect, points_axis: bool, scenario: usize, end: Option<Date>) -> ForestRow {
+fn forest_row(e: &Effect, points_axis: bool, scenario: usize, (end, runs): (Option<Date>, usize)) -> ForestRow {
     let kind = if points_axis { Kind::Share } else { metric_info(&e.metric).kind };
     let (x, lo, hi) = if points_axis {
         (e.difference, e.ci_low, e.ci_high)
@@ -88,7 +89,12 @@ fn forest_row(e: &Effect, points_axis: bool, scenario: usize, end: Option<Date>)
     // What the runs can tell: a quarter of the interval's width, and never finer than three
     // significant digits.
     let step = ((e.ci_high - e.ci_low).abs() / 4.0).max(5e-4 * e.baseline.abs().max(e.alternative.abs()));
-    let note = format!("{} → {}", rounded(e.baseline, step, kind), rounded(e.alternative, step, kind));
+    let note = if e.statistic.starts_with("share:") && runs > 0 {
+        // A share of runs: as fine as the number of runs can tell.
+        format!("{} → {}", percent(e.baseline, runs), percent(e.alternative, runs))
+    } else {
+        format!("{} → {}", rounded(e.baseline, step, kind), rounded(e.alternative, step, kind))
+    };
     ForestRow { label: row_label(e, end), scenario, x, lo, hi, note, points: points_axis, group_start: false }
 }
 
@@ -96,6 +102,7 @@ fn forest_row(e: &Effect, points_axis: bool, scenario: usize, end: Option<Date>)
 pub fn forest_rows(c: &ComparisonData) -> Vec<ForestRow> {
     let scen = |name: &str| c.scenarios.iter().position(|s| s.name == name).unwrap_or(1);
     let end = Source::Comparison(c).date_range().map(|r| r.1);
+    let runs = c.n_runs().unwrap_or(0);
     let keys = keys(c);
     let mut out = Vec::new();
     for points_axis in [false, true] {
@@ -109,7 +116,7 @@ pub fn forest_rows(c: &ComparisonData) -> Vec<ForestRow> {
                 if share != points_axis {
                     continue;
                 }
-                let mut row = forest_row(e, points_axis, scen(&e.scenario), end);
+                let mut row = forest_row(e, points_axis, scen(&e.scenario), (end, runs));
                 row.group_start = first;
                 first = false;
                 out.push(row);

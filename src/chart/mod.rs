@@ -341,7 +341,15 @@ pub fn draw_folder(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, Char
     }
     if history.is_file() {
         let rows = read_history(&history)?;
-        out.extend(history_chart(&charts, opts, &rows, &Manifest::load(dir)?)?);
+        // In a comparison, the history table scores the baseline: the chart names it.
+        let mut manifest = Manifest::load(dir)?;
+        if kind == Some(FolderKind::Comparison) {
+            let base = ComparisonData::load(dir)?.scenarios.into_iter().next();
+            if let Some(b) = base {
+                manifest = Manifest { runs: manifest.runs.or(b.ensemble.manifest.runs), ..b.ensemble.manifest };
+            }
+        }
+        out.extend(history_chart(&charts, opts, &rows, &manifest)?);
     }
     Ok(out)
 }

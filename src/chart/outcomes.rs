@@ -28,6 +28,8 @@ struct Category {
 /// An outcome: categories that add up to all runs.
 struct Outcome {
     title: &'static str,
+    /// The outcome in a list: "how the runs end".
+    noun: &'static str,
     categories: &'static [Category],
     of_run: fn(&RunRow) -> &str,
 }
@@ -60,10 +62,30 @@ const TREATY: &[Category] = &[
 ];
 
 const OUTCOMES: [Outcome; 4] = [
-    Outcome { title: "How the Kronstadt rising ends", categories: KRONSTADT, of_run: |r| r.kronstadt.as_str() },
-    Outcome { title: "How the runs end", categories: END_STATES, of_run: |r| r.end_state.as_str() },
-    Outcome { title: "Is the tax in kind adopted?", categories: TAX, of_run: |r| r.tax.as_str() },
-    Outcome { title: "Is the Treaty of Brest-Litovsk signed?", categories: TREATY, of_run: |r| r.treaty.as_str() },
+    Outcome {
+        title: "How the Kronstadt rising ends",
+        noun: "how the Kronstadt rising ends",
+        categories: KRONSTADT,
+        of_run: |r| r.kronstadt.as_str(),
+    },
+    Outcome {
+        title: "How the runs end",
+        noun: "how the runs end",
+        categories: END_STATES,
+        of_run: |r| r.end_state.as_str(),
+    },
+    Outcome {
+        title: "Is the tax in kind adopted?",
+        noun: "whether the tax in kind is adopted",
+        categories: TAX,
+        of_run: |r| r.tax.as_str(),
+    },
+    Outcome {
+        title: "Is the Treaty of Brest-Litovsk signed?",
+        noun: "whether Brest-Litovsk is signed",
+        categories: TREATY,
+        of_run: |r| r.treaty.as_str(),
+    },
 ];
 
 fn category_label(o: &Outcome, key: &str) -> String {
@@ -176,11 +198,11 @@ pub(crate) fn outcomes_chart(c: &ComparisonData, t: Theme) -> Option<OutcomesCha
         OUTCOMES.iter().filter_map(|o| strongest(c, o).map(|(k, e)| (strength(e), o, k, e))).collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
     let moved: Vec<_> = ranked.iter().filter(|r| r.0 > 1.0).take(3).collect();
-    let still: Vec<String> = ranked.iter().filter(|r| r.0 <= 1.0).map(|r| r.1.title.to_lowercase()).collect();
+    let still: Vec<String> = ranked.iter().filter(|r| r.0 <= 1.0).map(|r| r.1.noun.to_string()).collect();
     let note = if still.is_empty() || moved.is_empty() {
         String::new()
     } else {
-        format!("Not changed (every difference inside its 95% interval): {}.", still.join("; "))
+        format!("Not changed (every difference inside its 95% interval): {}.", still.join(", "))
     };
     let (title, caption, blocks) = if let Some(top) = moved.first() {
         let blocks = moved.iter().map(|(_, o, k, _)| block(c, o, *k)).collect();
@@ -237,8 +259,8 @@ impl Plot for OutcomesChart {
     /// As tall as the blocks need (at least 40% of the width), whatever height was asked.
     fn height(&self, width: u32, _height: u32, u: Units) -> u32 {
         let body: f64 = self.blocks.iter().map(|b| self.block_units(b) + 10.0).sum();
-        let note = if self.note.is_empty() { 0.0 } else { 40.0 };
-        (u.f(150.0 + body + note).ceil() as u32).max(width * 2 / 5)
+        let note = if self.note.is_empty() { 0.0 } else { 30.0 };
+        (u.f(125.0 + body + note).ceil() as u32).max(width * 2 / 5)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, u: Units) -> Result<(), ChartError> {

@@ -245,7 +245,7 @@ fn draw_labels<DB: DrawingBackend>(
     for p in placed {
         let tw = text_size(area, &p.label, &style).0;
         let y = label_bottom(p.row);
-        let bg = Rectangle::new([(p.left - u.i(1.0), y - th - u.i(1.0)), (p.left + tw + u.i(1.0), y)], WHITE.filled());
+        let bg = Rectangle::new([(p.left - u.i(3.0), y - th - u.i(1.0)), (p.left + tw + u.i(1.0), y)], WHITE.filled());
         area.draw(&bg).d()?;
         text(area, &p.label, (p.left, y - u.i(1.0)), &style, HPos::Left, VPos::Bottom)?;
     }
@@ -485,6 +485,7 @@ pub(crate) fn dashboard(src: &Source, t: Theme) -> Option<Dashboard> {
         let info = metric_info(metric);
         let mut title = format!("{} · {}", info.short, info.unit);
         if let Source::Comparison(c) = src
+            && differ > 0
             && differ != usize::MAX
             && separation(c, metric) <= 1.0
         {
