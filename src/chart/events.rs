@@ -153,14 +153,15 @@ pub(crate) fn events_chart(src: &Source, t: Theme) -> Option<EventsChart> {
     if rows.is_empty() {
         return None;
     }
-    // The axis spans the events (not the whole run), with a margin of a tenth of the span.
+    // The axis spans the events (not the whole run), with margins.
     let (mut lo, mut hi) = (rows[0].stat.p05, rows[0].stat.p95);
     for r in &rows {
         lo = lo.min(r.stat.p05);
         hi = hi.max(r.stat.p95);
     }
-    let margin = ((hi.days() - lo.days()) / 10).max(45);
-    let (lo, hi) = (Date::from_days(lo.days() - margin), Date::from_days(hi.days() + margin));
+    // More room on the right, where the notes go.
+    let span = hi.days() - lo.days();
+    let (lo, hi) = (Date::from_days(lo.days() - (span / 10).max(45)), Date::from_days(hi.days() + (span / 4).max(90)));
     Some(EventsChart {
         title: "When the key events happen".into(),
         subtitle,

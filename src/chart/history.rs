@@ -67,14 +67,19 @@ fn row_title(r: &HistoryRow) -> String {
 fn row_sub(r: &HistoryRow, runs: usize) -> String {
     let unit = if r.dates { String::new() } else { metric_info(r.metric.trim_start_matches("event:")).unit };
     let when = match (r.window, r.date) {
+        (Some((a, b)), _) if r.dates => format!("{} – {}", a.month_year(), b.month_year()),
         (Some((a, b)), _) => format!("{} – {}", a.long(), b.long()),
         (None, Some(d)) => d.long(),
         (None, None) => String::new(),
     };
-    let never = if r.dates && r.runs_with_event.is_finite() && r.runs_with_event < 0.995 {
-        format!("never in {} of runs", percent(1.0 - r.runs_with_event, runs.max(1)))
-    } else {
-        String::new()
+    // An event's date: the share of runs in the window decides; say it, and how many never.
+    let never = match (r.dates, r.runs_inside.is_finite(), r.runs_with_event.is_finite()) {
+        (true, true, true) => format!(
+            "{} of runs inside, {} never",
+            percent(r.runs_inside, runs.max(1)),
+            percent(1.0 - r.runs_with_event, runs.max(1))
+        ),
+        _ => String::new(),
     };
     [unit, when, never].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ")
 }

@@ -293,7 +293,11 @@ pub(crate) fn axis_limits(lo: f64, hi: f64, kind: Kind, target: usize) -> (f64, 
     }
     let (_, step) = nice_ticks(lo, hi, target);
     let lo2 = (lo / step + 1e-9).floor() * step;
-    let hi2 = (hi / step - 1e-9).ceil() * step;
+    let mut hi2 = (hi / step - 1e-9).ceil() * step;
+    // A line on the top edge pokes above it by half its width: keep a little headroom.
+    if hi2 - hi < 0.015 * (hi2 - lo2) && hi > 0.0 {
+        hi2 += step;
+    }
     // Shares cannot leave 0–100 %.
     if kind == Kind::Share {
         return (lo2.max(0.0), hi2.min(1.0).max(hi));
