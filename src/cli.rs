@@ -24,27 +24,44 @@ pub struct ChartArgs {
     /// Also write PNG charts (SVG is always written).
     #[arg(long)]
     pub png: bool,
-    /// PNG width in pixels.
-    #[arg(long, default_value_t = 1600)]
-    pub width: u32,
-    /// PNG height in pixels.
-    #[arg(long, default_value_t = 1000)]
-    pub height: u32,
+    /// PNG width in pixels [default: 1600; 1200 with --style print].
+    #[arg(long)]
+    pub width: Option<u32>,
+    /// PNG height in pixels [default: 1000; 800 with --style print].
+    #[arg(long)]
+    pub height: Option<u32>,
     /// Multiplies text sizes, line widths and margins of the charts.
     #[arg(long, default_value_t = 1.0)]
     pub chart_scale: f64,
+    /// Chart style: `screen` (colour-blind-safe colours) or `print` (grey-scale safe, with
+    /// dashes and markers, larger text, sized for a column of a printed page).
+    #[arg(long, value_enum, default_value_t = ChartStyleArg::Screen)]
+    pub style: ChartStyleArg,
     /// Draw no charts.
     #[arg(long)]
     pub no_charts: bool,
 }
 
+/// The values of `--style`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartStyleArg {
+    Screen,
+    Print,
+}
+
 impl ChartArgs {
     pub fn options(&self) -> Option<revsim::chart::ChartOptions> {
-        (!self.no_charts).then_some(revsim::chart::ChartOptions {
+        use revsim::chart::{ChartOptions, ChartStyle};
+        let (style, (w, h)) = match self.style {
+            ChartStyleArg::Screen => (ChartStyle::Screen, (1600, 1000)),
+            ChartStyleArg::Print => (ChartStyle::Print, ChartOptions::PRINT_SIZE),
+        };
+        (!self.no_charts).then_some(ChartOptions {
             png: self.png,
-            width: self.width,
-            height: self.height,
+            width: self.width.unwrap_or(w),
+            height: self.height.unwrap_or(h),
             scale: self.chart_scale,
+            style,
         })
     }
 }
@@ -244,7 +261,8 @@ revsim explain --params scenarios/baseline.ron   # every parameter, its value an
     },
     /// Draw (again) the charts of a run, ensemble, comparison or history folder from its CSV files.
     #[command(after_help = "Examples:\n  revsim chart output/baseline\n  \
-revsim chart output/compare-baseline-vs-kronstadt_early_thaw --png --width 1200 --height 750\n\n\
+revsim chart output/compare-baseline-vs-kronstadt_early_thaw --png --width 1200 --height 750\n  \
+revsim chart output/compare-baseline-vs-kronstadt_early_thaw --png --style print   # grey, for a printed column\n\n\
 Charts go to DIR/charts/ (SVG, and PNG with --png). Fonts are embedded: nothing is needed on the machine.")]
     Chart {
         /// A run, ensemble, comparison or history folder.

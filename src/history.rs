@@ -1,10 +1,14 @@
 //! The baseline against the historical record (`data/history/targets.csv`).
 //!
-//! A target is **met** when the ensemble median lies inside `[low, high]` widened by 25% of
+//! Two verdicts, the strict one first. A target is **inside** when the ensemble median lies
+//! inside the historians' own range `[low, high]`; an `event_date` target is inside when at
+//! least 90% of runs have the event inside its window `[date_from, date_to]` (a run in which
+//! it never happens is outside).
+//!
+//! The tolerant verdict: **met** when the median lies inside `[low, high]` widened by 25% of
 //! `central` on each side, **close** within 50%, and **missed** otherwise
-//! (shared/history/README.md). For `event_date` targets the window is `[date_from,
-//! date_to]` widened by 25% and 50% of its length; a run in which the event never happens
-//! counts as missing it.
+//! (shared/history/README.md). For `event_date` targets the window is widened by 25% and 50% of
+//! its length; a run in which the event never happens counts as missing it.
 
 use crate::commands::CommandError;
 use crate::date::Date;
@@ -72,6 +76,36 @@ pub struct Outcome {
     pub median: f64,
     pub p95: f64,
     pub verdict: Verdict,
+    /// The value of each run, sorted (for `event_date` targets: the day, infinite when the
+    /// event never happens).
+    pub values: Vec<f64>,
+}
+
+/// Share of runs an `event_date` target needs inside its window to count as inside.
+pub const EVENT_RUNS_INSIDE: f64 = 0.9;
+
+impl Outcome {
+    /// Share of runs whose value lies inside the historians' range.
+    pub fn share_inside(&self) -> f64 {
+        let inside = self.values.iter().filter(|v| (self.low..=self.high).contains(*v)).count();
+        inside as f64 / self.values.len().max(1) as f64
+    }
+
+    /// Share of runs in which the event happens (`event_date` targets only).
+    pub fn share_happened(&self) -> Option<f64> {
+        (self.target.kind == "event_date")
+            .then(|| self.values.iter().filter(|v| v.is_finite()).count() as f64 / self.values.len().max(1) as f64)
+    }
+
+    /// The strict verdict: the median inside the historians' own range (an `event_date`
+    /// target: at least 90% of runs inside its window).
+    pub fn inside(&self) -> bool {
+        if self.target.kind == "event_date" {
+            !self.values.is_empty() && self.share_inside() >= EVENT_RUNS_INSIDE
+        } else {
+            (self.low..=self.high).contains(&self.median)
+        }
+    }
 }
 
 pub fn load_targets(path: &Path) -> Result<Vec<Target>, CommandError> {
@@ -201,7 +235,7 @@ pub fn score(ensemble: &Path, targets: &[Target]) -> Result<Vec<Outcome>, Comman
         } else {
             judge(median, low, central, high)
         };
-        outcomes.push(Outcome { target: t.clone(), low, central, high, p05, median, p95, verdict });
+        outcomes.push(Outcome { target: t.clone(), low, central, high, p05, median, p95, verdict, values });
     }
     Ok(outcomes)
 }
@@ -232,7 +266,9 @@ fn shown_md(o: &Outcome, v: f64) -> String {
 
 /// `history.csv`.
 pub fn history_csv(outcomes: &[Outcome]) -> String {
-    let mut text = String::from("target,metric,date,low,central,high,model_p05,model_median,model_p95,verdict\n");
+    let mut text = String::from(
+        "target,metric,date,low,central,high,model_p05,model_median,model_p95,runs_inside,runs_with_event,inside,verdict\n",
+    );
     for o in outcomes {
         let date = if o.target.date_to.is_empty() {
             o.target.date_from.clone()
@@ -240,7 +276,7 @@ pub fn history_csv(outcomes: &[Outcome]) -> String {
             format!("{}/{}", o.target.date_from, o.target.date_to)
         };
         text.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             o.target.id,
             o.target.metric,
             date,
@@ -250,17 +286,23 @@ pub fn history_csv(outcomes: &[Outcome]) -> String {
             shown(o, o.p05),
             shown(o, o.median),
             shown(o, o.p95),
+            fmt_num(o.share_inside()),
+            o.share_happened().map(fmt_num).unwrap_or_default(),
+            if o.inside() { "yes" } else { "no" },
             o.verdict.key()
         ));
     }
     text
 }
 
-/// The one-line score.
+/// The one-line score, the strict count first.
 pub fn score_line(outcomes: &[Outcome]) -> String {
     let count = |v: Verdict| outcomes.iter().filter(|o| o.verdict == v).count();
     format!(
-        "{} of {} targets met, {} close, {} missed",
+        "{} of {} targets inside the historians' own ranges; with the tolerance, {} of {} targets met, {} close, \
+         {} missed",
+        outcomes.iter().filter(|o| o.inside()).count(),
+        outcomes.len(),
         count(Verdict::Met),
         outcomes.len(),
         count(Verdict::Close),
@@ -272,9 +314,11 @@ pub fn score_line(outcomes: &[Outcome]) -> String {
 pub fn history_md(outcomes: &[Outcome], runs: usize) -> String {
     let mut text = format!(
         "# The baseline against history\n\n{} — median of {runs} runs against the historical range \
-         (met: inside the range widened by 25% of the central value; close: by 50%).\n\n\
-         | target | metric | date | history (low – central – high) | model (p05 – median – p95) | verdict |\n\
-         |---|---|---|---|---|---|\n",
+         (inside: the median inside the historians' own range, or for an event's date at least 90% of runs \
+         inside its window; met: inside the range widened by 25% of the central value; close: by 50%).\n\n\
+         | target | metric | date | history (low – central – high) | model (p05 – median – p95) | runs inside | \
+         inside | verdict (tolerant) |\n\
+         |---|---|---|---|---|---|---|---|\n",
         score_line(outcomes)
     );
     for o in outcomes {
@@ -284,7 +328,7 @@ pub fn history_md(outcomes: &[Outcome], runs: usize) -> String {
             format!("{} – {}", o.target.date_from, o.target.date_to)
         };
         text.push_str(&format!(
-            "| {} | {} | {} | {} – {} – {} | {} – {} – {} | {} |\n",
+            "| {} | {} | {} | {} – {} – {} | {} – {} – {} | {:.0}% | {} | {} |\n",
             o.target.id,
             o.target.metric,
             date,
@@ -294,6 +338,8 @@ pub fn history_md(outcomes: &[Outcome], runs: usize) -> String {
             shown_md(o, o.p05),
             shown_md(o, o.median),
             shown_md(o, o.p95),
+            o.share_inside() * 100.0,
+            if o.inside() { "yes" } else { "no" },
             o.verdict.key()
         ));
     }
@@ -314,5 +360,40 @@ mod tests {
         assert_eq!(judge(160.0, 100.0, 108.0, 110.0), Verdict::Close);
         assert_eq!(judge(40.0, 100.0, 108.0, 110.0), Verdict::Missed);
         assert_eq!(judge(f64::NAN, 100.0, 108.0, 110.0), Verdict::Missed);
+    }
+
+    fn outcome(kind: &str, (low, median, high): (f64, f64, f64), values: Vec<f64>) -> Outcome {
+        let target = Target {
+            id: "t".into(),
+            metric: "m".into(),
+            kind: kind.into(),
+            date_from: String::new(),
+            date_to: String::new(),
+            low: String::new(),
+            central: String::new(),
+            high: String::new(),
+            unit: String::new(),
+            source: String::new(),
+        };
+        let verdict = judge(median, low, (low + high) / 2.0, high);
+        Outcome { target, low, central: (low + high) / 2.0, high, p05: 0.0, median, p95: 0.0, verdict, values }
+    }
+
+    #[test]
+    fn the_strict_verdict_wants_the_median_inside_the_historians_own_range() {
+        // Inside the tolerance but outside the range: met, not inside.
+        let o = outcome("at", (200.0, 155.0, 255.0), vec![150.0, 155.0, 160.0]);
+        assert_eq!((o.verdict, o.inside()), (Verdict::Met, false));
+        let o = outcome("at", (200.0, 230.0, 255.0), vec![190.0, 230.0, 250.0]);
+        assert!(o.inside());
+        assert!((o.share_inside() - 2.0 / 3.0).abs() < 1e-12);
+        // An event's date: 9 of 10 runs in the window is inside, 8 of 10 (one never) is not.
+        let mut days: Vec<f64> = (0..9).map(|d| 10.0 + f64::from(d)).collect();
+        days.push(100.0);
+        assert!(outcome("event_date", (0.0, 14.0, 30.0), days.clone()).inside());
+        days[8] = f64::INFINITY;
+        let o = outcome("event_date", (0.0, 14.0, 30.0), days);
+        assert!(!o.inside());
+        assert_eq!(o.share_happened(), Some(0.9));
     }
 }

@@ -63,7 +63,7 @@ impl Manifest {
             }
         }
         if m.title.is_empty() {
-            m.title = super::style::readable(&m.scenario);
+            m.title = super::labels::readable(&m.scenario);
         }
         Ok(m)
     }
@@ -403,6 +403,13 @@ pub struct RunRow {
     pub status: String,
     /// Empty for a run that failed.
     pub end_state: String,
+    /// How the Kronstadt rising ended: `holds`, `suppressed` or `none` (from the `kronstadt`
+    /// column, else from the events).
+    pub kronstadt: String,
+    /// `tax_in_kind_adopted` if the run adopted it, else empty.
+    pub tax: String,
+    /// `treaty_signed` if the run signed Brest-Litovsk, else empty.
+    pub treaty: String,
 }
 
 pub fn read_runs(path: &Path) -> Result<Vec<RunRow>, ChartError> {
@@ -410,7 +417,7 @@ pub fn read_runs(path: &Path) -> Result<Vec<RunRow>, ChartError> {
         return Ok(Vec::new());
     }
     let t = Table::read(path)?;
-    let (rc, sc, stc, ec) = (t.col("run"), t.col("seed"), t.col("status"), t.col("end_state"));
+    let (rc, sc, stc, ec, kc) = (t.col("run"), t.col("seed"), t.col("status"), t.col("end_state"), t.col("kronstadt"));
     Ok(t.rows
         .iter()
         .enumerate()
@@ -419,8 +426,37 @@ pub fn read_runs(path: &Path) -> Result<Vec<RunRow>, ChartError> {
             seed: int(rec, sc),
             status: text(rec, stc),
             end_state: text(rec, ec),
+            kronstadt: text(rec, kc),
+            tax: String::new(),
+            treaty: String::new(),
         })
         .collect())
+}
+
+/// Fills the outcomes of each run that its events tell: the Kronstadt result (when `runs.csv`
+/// has no `kronstadt` column), the tax in kind and the treaty.
+fn outcomes_from_events(runs: &mut [RunRow], events: &[Event]) {
+    for r in runs {
+        let happened = |kind: &str| events.iter().any(|e| e.run == Some(r.run) && e.kind == kind);
+        if r.kronstadt.is_empty() && !r.end_state.is_empty() {
+            r.kronstadt = if happened("kronstadt_suppressed") {
+                "suppressed"
+            } else if happened("kronstadt_holds") {
+                "holds"
+            } else {
+                "none"
+            }
+            .into();
+        }
+        if r.kronstadt == "no rising" {
+            r.kronstadt = "none".into();
+        }
+        for (kind, slot) in [("tax_in_kind_adopted", &mut r.tax), ("treaty_signed", &mut r.treaty)] {
+            if happened(kind) {
+                *slot = kind.into();
+            }
+        }
+    }
 }
 
 /// A run folder.
@@ -464,8 +500,9 @@ impl EnsembleData {
         } else {
             Summary::default()
         };
-        let runs = read_runs(&dir.join("runs.csv"))?;
+        let mut runs = read_runs(&dir.join("runs.csv"))?;
         let events = read_events(&dir.join("events.csv"))?;
+        outcomes_from_events(&mut runs, &events);
         Ok(EnsembleData { dir: dir.to_path_buf(), manifest: Manifest::load(dir)?, summary, runs, events })
     }
 
@@ -561,7 +598,7 @@ impl ComparisonData {
             } else if !ensemble.manifest.title.is_empty() {
                 ensemble.manifest.title.clone()
             } else {
-                super::style::readable(&name)
+                super::labels::readable(&name)
             };
             scenarios.push(ScenarioData { name, title, ensemble });
         }
@@ -606,10 +643,26 @@ pub struct HistoryRow {
     pub model_p05: f64,
     pub model_median: f64,
     pub model_p95: f64,
-    /// `met`, `close` or `missed`.
+    /// The tolerant verdict: `met`, `close` or `missed`.
     pub verdict: String,
+    /// The strict verdict: the median inside the historians' own range (event dates: 90% of
+    /// runs inside the window); `None` in files written before it existed.
+    pub inside: Option<bool>,
+    /// Share of runs inside the historians' range (NaN if not in the file).
+    pub runs_inside: f64,
+    /// Share of runs in which the event happens (event dates only; NaN otherwise).
+    pub runs_with_event: f64,
+    /// The window `from/to` of the `date` column, if it is one.
+    pub window: Option<(Date, Date)>,
     /// The values are dates (days since 1970), for targets on when an event happened.
     pub dates: bool,
+}
+
+impl HistoryRow {
+    /// Inside by the strict rule: the file's column, else the median inside `[low, high]`.
+    pub fn is_inside(&self) -> bool {
+        self.inside.unwrap_or(self.model_median >= self.low && self.model_median <= self.high)
+    }
 }
 
 /// A number, or a date as days since 1970 (with `true`).
@@ -643,6 +696,17 @@ pub fn read_history(path: &Path) -> Result<Vec<HistoryRow>, ChartError> {
                 model_median: cells[4].0,
                 model_p95: cells[5].0,
                 verdict: text(rec, c("verdict")).to_lowercase(),
+                inside: match text(rec, c("inside")).as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                },
+                runs_inside: num(rec, c("runs_inside")),
+                runs_with_event: num(rec, c("runs_with_event")),
+                window: c("date").and_then(|i| rec.get(i)).and_then(|d| {
+                    let (a, b) = d.split_once('/')?;
+                    Some((Date::parse(a)?, Date::parse(b)?))
+                }),
                 dates: cells.iter().any(|c| c.1),
             }
         })

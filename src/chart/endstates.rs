@@ -7,16 +7,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::ChartError;
 use super::axis::NumAxis;
 use super::data::RunRow;
-use super::frame::{Frame, LegendItem, OrDraw, Plot, Swatch, fit, frame, text, text_size};
-use super::style::{AXIS, GRID, Kind, MUTED, TEXT, Units, palette};
-
-/// End states in display order, with their labels.
-pub const END_STATES: [(&str, &str); 4] = [
-    ("soviet_democracy", "Soviet democracy"),
-    ("one_party_state", "One-party state"),
-    ("white_victory", "White victory"),
-    ("fragmentation", "Fragmentation"),
-];
+use super::frame::{Frame, LegendItem, OrDraw, Plot, Swatch, fit, frame, note_below, text, text_size};
+use super::labels::{END_STATES, end_state, readable};
+use super::style::{AXIS, GRID, Kind, MUTED, TEXT, Theme, Units};
 
 /// The 95% Wilson score interval of `k` successes in `n` trials.
 pub fn wilson(k: usize, n: usize) -> (f64, f64) {
@@ -69,13 +62,20 @@ pub fn states_of<'a>(runs: impl Iterator<Item = &'a RunRow>) -> Vec<String> {
 }
 
 fn state_label(s: &str) -> String {
-    END_STATES.iter().find(|e| e.0 == s).map(|e| e.1.to_string()).unwrap_or_else(|| super::style::readable(s))
+    end_state(s).map(str::to_string).unwrap_or_else(|| readable(s))
+}
+
+/// The rules of the end states, in one paragraph for the chart's note.
+pub(crate) fn rules_note() -> String {
+    let rules: Vec<String> = END_STATES.iter().map(|(_, title, rule)| format!("{title}: {rule}.")).collect();
+    format!("At the end of the run: {}", rules.join(" "))
 }
 
 pub(crate) struct EndStatesChart {
     pub subtitle: String,
     pub source: String,
     pub scenarios: Vec<EndStateShares>,
+    pub theme: Theme,
 }
 
 impl Plot for EndStatesChart {
@@ -88,13 +88,15 @@ impl Plot for EndStatesChart {
             self.scenarios
                 .iter()
                 .enumerate()
-                .map(|(i, s)| LegendItem::new(s.title.clone(), Swatch::Square(palette(i))))
+                .map(|(i, s)| LegendItem::new(s.title.clone(), Swatch::Square(self.theme.color(i))))
                 .collect()
         } else {
             Vec::new()
         };
         let f = Frame { title: "How the runs end", subtitle: &self.subtitle, source: &self.source, legend: &legend };
         let area = frame(root, u, &f)?;
+        // The rules of the end states, under the bars.
+        let area = note_below(&area, u, &rules_note(), 4)?;
         let Some(first) = self.scenarios.first() else { return Ok(()) };
         let states: Vec<&String> = first.shares.iter().map(|s| &s.0).collect();
         let ncat = states.len();
@@ -127,7 +129,7 @@ impl Plot for EndStatesChart {
             .set_all_tick_mark_size(u.i(3.0))
             .label_style(tick_style.clone())
             .axis_desc_style(desc_style)
-            .y_desc("share of runs (bars: 95% interval)")
+            .y_desc("share of runs")
             .draw()
             .d()?;
         let base = area.get_base_pixel();
@@ -148,7 +150,7 @@ impl Plot for EndStatesChart {
             }
             for (s, sc) in self.scenarios.iter().enumerate() {
                 let Some(&(_, _, share, lo, hi)) = sc.shares.get(c) else { continue };
-                let color = palette(if nsc > 1 { s } else { 0 });
+                let color = self.theme.color(if nsc > 1 { s } else { 0 });
                 let x0 = c as f64 + (1.0 - inner) / 2.0 + s as f64 * bar;
                 let (l, b) = px(x0 + bar * 0.08, 0.0);
                 let (r, t) = px(x0 + bar * 0.92, share);
@@ -161,7 +163,7 @@ impl Plot for EndStatesChart {
                 area.draw(&PathElement::new(vec![(xm, ylo), (xm, yhi)], whisk)).d()?;
                 area.draw(&PathElement::new(vec![(xm - cap, yhi), (xm + cap, yhi)], whisk)).d()?;
                 area.draw(&PathElement::new(vec![(xm - cap, ylo), (xm + cap, ylo)], whisk)).d()?;
-                let v = format!("{:.0}%", share * 100.0);
+                let v = super::events::percent(share, sc.n);
                 if text_size(&area, &v, &val_style).0 <= bar_px + u.i(4.0) {
                     text(&area, &v, (xm, yhi - u.i(3.0)), &val_style, HPos::Center, VPos::Bottom)?;
                 }

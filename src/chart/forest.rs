@@ -12,8 +12,10 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::axis::NumAxis;
 use super::data::{ComparisonData, Effect};
 use super::date::Date;
+use super::events::percent;
 use super::frame::{Frame, LegendItem, OrDraw, Plot, Swatch, fit, frame, text, text_size};
-use super::style::{AXIS, GRID, Kind, MUTED, TEXT, Units, human_kind, metric_info, palette, readable};
+use super::labels::{self, metric_info};
+use super::style::{AXIS, GRID, Kind, MUTED, TEXT, Theme, Units, rounded};
 use super::{ChartError, Source};
 
 /// A row of the forest plot.
@@ -22,12 +24,13 @@ pub struct ForestRow {
     pub label: String,
     /// Index of the scenario in the comparison (for its colour).
     pub scenario: usize,
-    /// Difference and interval on the row's axis (% of baseline or percentage points); NaN if
-    /// there is no such value (a baseline of zero).
+    /// Difference and interval on the row's axis, as fractions: of the baseline value (levels)
+    /// or of all runs (shares, drawn as percentage points); NaN if there is no such value (a
+    /// baseline of zero).
     pub x: f64,
     pub lo: f64,
     pub hi: f64,
-    /// "baseline → alternative" in the metric's units.
+    /// "baseline → alternative" in the metric's units, rounded to what the runs can tell.
     pub note: String,
     /// True for the percentage-point axis.
     pub points: bool,
@@ -35,25 +38,32 @@ pub struct ForestRow {
     pub group_start: bool,
 }
 
-/// "median@1921-03-31" → "median, 31 Mar 1921"; "final" → "at the end".
-fn statistic_label(stat: &str) -> String {
-    if stat == "final" {
-        return "at the end".into();
+impl ForestRow {
+    /// Drawn filled only when the interval excludes zero and the change is not trivial (at
+    /// least 1% of the baseline, or 1 point of the runs).
+    pub fn clear(&self) -> bool {
+        let excludes_zero = self.lo.is_finite() && self.hi.is_finite() && (self.lo > 0.0 || self.hi < 0.0);
+        excludes_zero && self.x.abs() >= TRIVIAL
     }
-    if let Some((what, when)) = stat.split_once('@') {
-        let when = Date::parse(when).map(|d| d.long()).unwrap_or_else(|| when.to_string());
-        return format!("{what}, {when}");
-    }
-    stat.to_string()
 }
 
-/// The rows of the forest plot, in file order grouped by metric and statistic.
-pub fn forest_rows(c: &ComparisonData) -> Vec<ForestRow> {
-    let scen = |name: &str| c.scenarios.iter().position(|s| s.name == name).unwrap_or(1);
-    let mut keys: Vec<(&str, &str)> = Vec::new();
-    // An essay's forest plot: a metric with a value at the end shows that one; its dated means
-    // stay in comparison.csv.
+/// Changes under 1% (or 1 point) are drawn hollow, whatever their interval.
+const TRIVIAL: f64 = 0.01;
+
+/// "Kronstadt holds, share of runs", "Red Army, median, 31 Mar 1921".
+fn row_label(e: &Effect, end: Option<Date>) -> String {
+    match e.statistic.strip_prefix("share:") {
+        Some(what) if e.metric == "end_state" => format!("Ending in: {}, share of runs", labels::any(what)),
+        Some(what) => format!("{}, share of runs", labels::any(what)),
+        None => format!("{}, {}", metric_info(&e.metric).short, labels::statistic(&e.statistic, end)),
+    }
+}
+
+/// The keys (metric, statistic) of the plot, in file order; a metric with a value at the end
+/// shows that one (its dated means stay in comparison.csv).
+fn keys(c: &ComparisonData) -> Vec<(&str, &str)> {
     let has_final = |metric: &str| c.effects.iter().any(|e| e.metric == metric && e.statistic == "final");
+    let mut keys: Vec<(&str, &str)> = Vec::new();
     for e in &c.effects {
         if e.statistic.starts_with("mean@") && has_final(&e.metric) {
             continue;
@@ -63,6 +73,37 @@ pub fn forest_rows(c: &ComparisonData) -> Vec<ForestRow> {
             keys.push(k);
         }
     }
+    keys
+}
+
+fn forest_row(e: &Effect, points_axis: bool, scenario: usize, (end, runs): (Option<Date>, usize)) -> ForestRow {
+    let kind = if points_axis { Kind::Share } else { metric_info(&e.metric).kind };
+    let (x, lo, hi) = if points_axis {
+        (e.difference, e.ci_low, e.ci_high)
+    } else if e.baseline.is_finite() && e.baseline.abs() > 1e-12 {
+        let b = e.baseline.abs();
+        (e.difference / b, e.ci_low / b, e.ci_high / b)
+    } else {
+        (f64::NAN, f64::NAN, f64::NAN)
+    };
+    // What the runs can tell: a quarter of the interval's width, and never finer than three
+    // significant digits.
+    let step = ((e.ci_high - e.ci_low).abs() / 4.0).max(5e-4 * e.baseline.abs().max(e.alternative.abs()));
+    let note = if e.statistic.starts_with("share:") && runs > 0 {
+        // A share of runs: as fine as the number of runs can tell.
+        format!("{} → {}", percent(e.baseline, runs), percent(e.alternative, runs))
+    } else {
+        format!("{} → {}", rounded(e.baseline, step, kind), rounded(e.alternative, step, kind))
+    };
+    ForestRow { label: row_label(e, end), scenario, x, lo, hi, note, points: points_axis, group_start: false }
+}
+
+/// The rows of the forest plot, in file order grouped by metric and statistic.
+pub fn forest_rows(c: &ComparisonData) -> Vec<ForestRow> {
+    let scen = |name: &str| c.scenarios.iter().position(|s| s.name == name).unwrap_or(1);
+    let end = Source::Comparison(c).date_range().map(|r| r.1);
+    let runs = c.n_runs().unwrap_or(0);
+    let keys = keys(c);
     let mut out = Vec::new();
     for points_axis in [false, true] {
         for (metric, stat) in &keys {
@@ -71,35 +112,14 @@ pub fn forest_rows(c: &ComparisonData) -> Vec<ForestRow> {
             effects.sort_by_key(|e| scen(&e.scenario));
             let mut first = true;
             for e in effects {
-                let share_stat = e.statistic.strip_prefix("share:");
-                let info = metric_info(&e.metric);
-                let kind = if share_stat.is_some() { Kind::Share } else { info.kind };
-                if (kind == Kind::Share) != points_axis {
+                let share = e.statistic.starts_with("share:") || metric_info(&e.metric).kind == Kind::Share;
+                if share != points_axis {
                     continue;
                 }
-                let label = match share_stat {
-                    Some(what) => format!("Share of runs: {}", readable(what).to_lowercase()),
-                    None => format!("{}, {}", info.label, statistic_label(&e.statistic)),
-                };
-                let (x, lo, hi) = if points_axis {
-                    (e.difference * 100.0, e.ci_low * 100.0, e.ci_high * 100.0)
-                } else if e.baseline.is_finite() && e.baseline.abs() > 1e-12 {
-                    let b = e.baseline.abs() / 100.0;
-                    (e.difference / b, e.ci_low / b, e.ci_high / b)
-                } else {
-                    (f64::NAN, f64::NAN, f64::NAN)
-                };
-                out.push(ForestRow {
-                    label,
-                    scenario: scen(&e.scenario),
-                    x,
-                    lo,
-                    hi,
-                    note: format!("{} → {}", human_kind(e.baseline, kind), human_kind(e.alternative, kind)),
-                    points: points_axis,
-                    group_start: first,
-                });
+                let mut row = forest_row(e, points_axis, scen(&e.scenario), (end, runs));
+                row.group_start = first;
                 first = false;
+                out.push(row);
             }
         }
     }
@@ -111,9 +131,10 @@ pub(crate) struct ForestChart {
     source: String,
     legend: Vec<LegendItem>,
     rows: Vec<ForestRow>,
+    theme: Theme,
 }
 
-pub(crate) fn forest_chart(c: &ComparisonData) -> Option<ForestChart> {
+pub(crate) fn forest_chart(c: &ComparisonData, t: Theme) -> Option<ForestChart> {
     let rows = forest_rows(c);
     if rows.is_empty() {
         return None;
@@ -125,15 +146,19 @@ pub(crate) fn forest_chart(c: &ComparisonData) -> Option<ForestChart> {
     let legend = used
         .iter()
         .map(|&i| {
-            let t = c.scenarios.get(i).map(|s| s.title.clone()).unwrap_or_else(|| format!("scenario {i}"));
-            LegendItem::new(t, Swatch::Range { color: palette(i), alpha: 1.0 })
+            let title = c.scenarios.get(i).map(|s| s.title.clone()).unwrap_or_else(|| format!("scenario {i}"));
+            LegendItem::new(title, Swatch::Range { color: t.color(i), alpha: 1.0 })
         })
         .collect();
     Some(ForestChart {
-        subtitle: format!("Difference from {base}, with 95% confidence intervals; hollow: interval includes zero"),
+        subtitle: format!(
+            "Difference from “{base}” (mean of paired runs), whiskers: 95% interval; hollow: the interval includes \
+             zero, or the change is under 1% (1 point)"
+        ),
         source: Source::Comparison(c).source_line(),
         legend,
         rows,
+        theme: t,
     })
 }
 
@@ -180,11 +205,24 @@ impl Plot for ForestChart {
             let h = (u.f((AXIS_H + 16.0) + ROW * rows.len() as f64) * scale) as i32;
             let (sec, lower) =
                 if k + 1 < sections.len() { rest.split_vertically(h) } else { (rest.clone(), rest.clone()) };
-            self.section(&sec, u, &rows, points, label_w, note_w)?;
+            self.section(&sec, u, &rows, points, (label_w, note_w))?;
             rest = lower;
         }
         Ok(())
     }
+}
+
+/// The x axis of a section: its data with zero in view, and a readable ±1% when nothing moves.
+fn section_axis(rows: &[&ForestRow], points: bool) -> NumAxis {
+    let (lo, hi) = rows
+        .iter()
+        .flat_map(|r| [r.lo, r.hi, r.x])
+        .filter(|v| v.is_finite())
+        .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) = if hi - lo < 1e-9 { (-0.01, 0.01) } else { (lo, hi) };
+    let pad = (hi - lo) * 0.05;
+    let kind = if points { Kind::Points } else { Kind::Change };
+    NumAxis::for_data(lo - pad, hi + pad, kind, 6)
 }
 
 impl ForestChart {
@@ -194,22 +232,11 @@ impl ForestChart {
         u: Units,
         rows: &[&ForestRow],
         points: bool,
-        label_w: i32,
-        note_w: i32,
+        (label_w, note_w): (i32, i32),
     ) -> Result<(), ChartError> {
-        let label_style = u.font(11.0).color(&TEXT);
-        let note_style = u.font(10.5).color(&MUTED);
         let tick_style = u.font(10.5).color(&MUTED);
         let desc_style = u.font(11.0).color(&MUTED);
-        let (lo, hi) = rows
-            .iter()
-            .flat_map(|r| [r.lo, r.hi, r.x])
-            .filter(|v| v.is_finite())
-            .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
-        // With no difference at all, show a readable ±1 around zero rather than ticks of 0.
-        let (lo, hi) = if hi - lo < 1e-9 { (-1.0, 1.0) } else { (lo, hi) };
-        let pad = (hi - lo) * 0.05;
-        let xaxis = NumAxis::for_data(lo - pad, hi + pad, Kind::Number, 6);
+        let xaxis = section_axis(rows, points);
         let n = rows.len() as f64;
         let xl = text_size(area, "Ag", &tick_style).1 + text_size(area, "Ag", &desc_style).1 + u.i(16.0);
         let mut chart = ChartBuilder::on(area)
@@ -221,20 +248,17 @@ impl ForestChart {
             .d()?;
         let desc = if points { "change in percentage points" } else { "change in % of the baseline value" };
         let base = area.get_base_pixel();
-        let (aw, _) = area.dim_in_pixel();
-        // Light bands behind alternate metrics (drawn before the grid), so that a row reads
-        // across to its note.
-        let mut shade = false;
-        for (i, r) in rows.iter().enumerate() {
-            if r.group_start {
-                shade = !shade;
-            }
-            if shade {
-                let y0 = chart.backend_coord(&(0.0, n - i as f64)).1 - base.1;
-                let y1 = chart.backend_coord(&(0.0, n - i as f64 - 1.0)).1 - base.1;
-                area.draw(&Rectangle::new([(0, y0), (aw as i32, y1)], RGBColor(0xf4, 0xf4, 0xf4).filled())).d()?;
-            }
-        }
+        let px = |x: f64, y: f64| {
+            let (a, b) = chart.backend_coord(&(x, y));
+            (a - base.0, b - base.1)
+        };
+        let row_y: Vec<(i32, i32, i32)> = (0..rows.len())
+            .map(|i| (px(0.0, n - i as f64).1, px(0.0, n - i as f64 - 0.5).1, px(0.0, n - i as f64 - 1.0).1))
+            .collect();
+        let (zx, ybottom) = px(0.0, 0.0);
+        let (plot_right, ytop) = px(xaxis.hi(), n);
+        let plot_left = px(xaxis.lo(), 0.0).0;
+        shade_groups(area, u, rows, &row_y)?;
         chart
             .configure_mesh()
             .x_labels(xaxis.ticks().len())
@@ -249,49 +273,78 @@ impl ForestChart {
             .x_desc(desc)
             .draw()
             .d()?;
-        let px = |x: f64, y: f64| {
-            let (a, b) = chart.backend_coord(&(x, y));
-            (a - base.0, b - base.1)
-        };
-        let (zx, ybottom) = px(0.0, 0.0);
-        let (_, ytop) = px(0.0, n);
         area.draw(&PathElement::new(vec![(zx, ytop), (zx, ybottom)], TEXT.stroke_width(u.u(1.2)))).d()?;
-        let (plot_right, _) = px(xaxis.hi(), 0.0);
+        let x_of = |v: f64| xaxis.pixel(v, (plot_left, plot_right));
         for (i, r) in rows.iter().enumerate() {
-            let (_, cy) = px(0.0, n - i as f64 - 0.5);
-            let color = palette(r.scenario);
-            if r.group_start || rows.iter().filter(|q| q.label == r.label).count() == 1 {
-                let l = fit(area, &r.label, &label_style, label_w);
-                text(area, &l, (label_w, cy), &label_style, HPos::Right, VPos::Center)?;
-            }
-            text(
-                area,
-                &fit(area, &r.note, &note_style, note_w),
-                (plot_right + u.i(12.0), cy),
-                &note_style,
-                HPos::Left,
-                VPos::Center,
-            )?;
-            if !r.x.is_finite() {
-                let s = u.font(10.0).color(&MUTED);
-                text(area, "baseline is zero: no relative change", (zx + u.i(6.0), cy), &s, HPos::Left, VPos::Center)?;
-                continue;
-            }
-            if r.lo.is_finite() && r.hi.is_finite() {
-                let (x0, _) = px(r.lo, 0.0);
-                let (x1, _) = px(r.hi, 0.0);
-                let st = color.stroke_width(u.u(1.8));
-                let cap = u.i(4.0);
-                area.draw(&PathElement::new(vec![(x0, cy), (x1, cy)], st)).d()?;
-                area.draw(&PathElement::new(vec![(x0, cy - cap), (x0, cy + cap)], st)).d()?;
-                area.draw(&PathElement::new(vec![(x1, cy - cap), (x1, cy + cap)], st)).d()?;
-            }
-            let (xm, _) = px(r.x, 0.0);
-            let excludes_zero = r.lo.is_finite() && r.hi.is_finite() && (r.lo > 0.0 || r.hi < 0.0);
-            let fill = if excludes_zero { color.filled() } else { WHITE.filled() };
-            area.draw(&Circle::new((xm, cy), u.i(4.5), fill)).d()?;
-            area.draw(&Circle::new((xm, cy), u.i(4.5), color.stroke_width(u.u(1.8)))).d()?;
+            let cy = row_y[i].1;
+            let single = rows.iter().filter(|q| q.label == r.label).count() == 1;
+            self.draw_row(area, u, r, (r.group_start || single, cy), (label_w, note_w, plot_right, zx), &x_of)?;
         }
         Ok(())
     }
+
+    /// One row: its label (first of a group), note, whisker and point.
+    fn draw_row<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        u: Units,
+        r: &ForestRow,
+        (labelled, cy): (bool, i32),
+        (label_w, note_w, plot_right, zx): (i32, i32, i32, i32),
+        x_of: &dyn Fn(f64) -> i32,
+    ) -> Result<(), ChartError> {
+        let label_style = u.font(11.0).color(&TEXT);
+        let note_style = u.font(10.5).color(&MUTED);
+        if labelled {
+            text(
+                area,
+                &fit(area, &r.label, &label_style, label_w),
+                (label_w, cy),
+                &label_style,
+                HPos::Right,
+                VPos::Center,
+            )?;
+        }
+        let note = fit(area, &r.note, &note_style, note_w);
+        text(area, &note, (plot_right + u.i(12.0), cy), &note_style, HPos::Left, VPos::Center)?;
+        let color = self.theme.color(r.scenario);
+        if !r.x.is_finite() {
+            let s = u.font(10.0).color(&MUTED);
+            let msg = fit(area, "baseline is zero: no relative change", &s, (plot_right - zx - u.i(8.0)).max(0));
+            return text(area, &msg, (zx + u.i(6.0), cy), &s, HPos::Left, VPos::Center);
+        }
+        if r.lo.is_finite() && r.hi.is_finite() {
+            let (x0, x1) = (x_of(r.lo), x_of(r.hi));
+            let st = color.stroke_width(u.u(1.8));
+            let cap = u.i(4.0);
+            area.draw(&PathElement::new(vec![(x0, cy), (x1, cy)], st)).d()?;
+            area.draw(&PathElement::new(vec![(x0, cy - cap), (x0, cy + cap)], st)).d()?;
+            area.draw(&PathElement::new(vec![(x1, cy - cap), (x1, cy + cap)], st)).d()?;
+        }
+        let xm = x_of(r.x);
+        let fill = if r.clear() { color.filled() } else { WHITE.filled() };
+        area.draw(&Circle::new((xm, cy), u.i(4.5), fill)).d()?;
+        area.draw(&Circle::new((xm, cy), u.i(4.5), color.stroke_width(u.u(1.8)))).d()
+    }
+}
+
+/// Light bands behind alternate metrics, so that a row reads across to its note.
+fn shade_groups<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    u: Units,
+    rows: &[&ForestRow],
+    row_y: &[(i32, i32, i32)],
+) -> Result<(), ChartError> {
+    let (aw, _) = area.dim_in_pixel();
+    let mut shade = false;
+    for (r, (y0, _, y1)) in rows.iter().zip(row_y) {
+        if r.group_start {
+            shade = !shade;
+        }
+        if shade {
+            let _ = u;
+            area.draw(&Rectangle::new([(0, *y0), (aw as i32, *y1)], RGBColor(0xf4, 0xf4, 0xf4).filled())).d()?;
+        }
+    }
+    Ok(())
 }

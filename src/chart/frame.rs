@@ -9,7 +9,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{Dash, MUTED, TEXT, Units};
+use super::style::{Dash, MUTED, Marker, TEXT, Units};
 use super::{ChartError, ChartOptions};
 
 /// Turns a plotters error into a [`ChartError`].
@@ -40,11 +40,13 @@ pub(crate) fn render<P: Plot>(dir: &Path, opts: &ChartOptions, plot: &P) -> Resu
     fs::create_dir_all(dir).map_err(|source| ChartError::Io { path: dir.to_path_buf(), source })?;
     let name = plot.name();
     let mut out = Vec::new();
+    // Print: text and lines a third larger, to stay legible at a column's width.
+    let scale = opts.scale * if opts.style == super::ChartStyle::Print { 1.35 } else { 1.0 };
 
     // SVG: shown at half the PNG size, so that text sizes are those of a web page, but drawn
     // on a canvas twice as fine (through the viewBox): plotters rounds to whole pixels.
     let (w, h0) = (opts.width.div_ceil(2).max(200), opts.height.div_ceil(2).max(150));
-    let u = units(2 * w, 2 * h0, opts.scale);
+    let u = units(2 * w, 2 * h0, scale);
     let h = plot.height(2 * w, 2 * h0, u).div_ceil(2);
     let mut svg = String::new();
     {
@@ -66,7 +68,7 @@ pub(crate) fn render<P: Plot>(dir: &Path, opts: &ChartOptions, plot: &P) -> Resu
 
     if opts.png {
         let (w, h0) = (opts.width.max(200), opts.height.max(150));
-        let u = units(w, h0, opts.scale);
+        let u = units(w, h0, scale);
         let h = plot.height(w, h0, u);
         let path = dir.join(format!("{name}.png"));
         // The encoder picks the format from the extension, so the temporary name ends in .png.
@@ -183,16 +185,21 @@ pub(crate) fn text<DB: DrawingBackend>(
 /// How a legend entry is drawn.
 #[derive(Clone, Debug)]
 pub(crate) enum Swatch {
-    /// A line in a colour and style, with a shaded band behind it if `band` > 0.
-    Line { color: RGBColor, dash: Dash, band: f64 },
+    /// A line in a colour and style, with a shaded band behind it if `band` > 0, and a marker
+    /// on it in the print style.
+    Line { color: RGBColor, dash: Dash, band: f64, marker: Option<Marker> },
     /// A shaded band of this opacity.
     Band { color: RGBColor, alpha: f64 },
     /// A filled square.
     Square(RGBColor),
+    /// An outlined box.
+    Outline(RGBColor),
     /// A point with a horizontal whisker (a range).
     Range { color: RGBColor, alpha: f64 },
     /// A vertical dashed event mark.
     Event,
+    /// An interval: a horizontal line with end caps.
+    Whisker,
 }
 
 #[derive(Clone, Debug)]
@@ -294,11 +301,14 @@ fn swatch<DB: DrawingBackend>(
 ) -> Result<(), ChartError> {
     let hh = u.i(5.0);
     match s {
-        Swatch::Line { color, dash, band } => {
+        Swatch::Line { color, dash, band, marker: m } => {
             if *band > 0.0 {
                 area.draw(&Rectangle::new([(x, cy - hh), (x + w, cy + hh)], color.mix(*band).filled())).d()?;
             }
             hline(area, u, (x, x + w, cy), *color, *dash, 2.2)?;
+            if let Some(m) = m {
+                marker(area, u, *m, (x + w / 2, cy), u.i(4.0), *color)?;
+            }
         }
         Swatch::Band { color, alpha } => {
             area.draw(&Rectangle::new([(x, cy - hh), (x + w, cy + hh)], color.mix(*alpha).filled())).d()?;
@@ -315,8 +325,48 @@ fn swatch<DB: DrawingBackend>(
         Swatch::Event => {
             vline_dashed(area, u, x + w / 2, cy - u.i(7.0), cy + u.i(7.0), super::style::EVENT)?;
         }
+        Swatch::Outline(color) => {
+            let r =
+                Rectangle::new([(x, cy - hh - u.i(1.0)), (x + w, cy + hh + u.i(1.0))], color.stroke_width(u.u(1.0)));
+            area.draw(&r).d()?;
+        }
+        Swatch::Whisker => {
+            let st = TEXT.stroke_width(u.u(1.6));
+            area.draw(&PathElement::new(vec![(x + u.i(2.0), cy), (x + w - u.i(2.0), cy)], st)).d()?;
+            for xe in [x + u.i(2.0), x + w - u.i(2.0)] {
+                area.draw(&PathElement::new(vec![(xe, cy - hh), (xe, cy + hh)], st)).d()?;
+            }
+        }
     }
     Ok(())
+}
+
+/// A point marker centred on `(x, y)`, `r` pixels from centre to edge, on a white halo.
+pub(crate) fn marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    u: Units,
+    m: Marker,
+    (x, y): (i32, i32),
+    r: i32,
+    color: RGBColor,
+) -> Result<(), ChartError> {
+    let fill = color.filled();
+    let stroke = color.stroke_width(u.u(1.6));
+    area.draw(&Circle::new((x, y), r + u.i(1.5), WHITE.filled())).d()?;
+    match m {
+        Marker::Circle => area.draw(&Circle::new((x, y), r, fill)).d(),
+        Marker::Square => area.draw(&Rectangle::new([(x - r, y - r), (x + r, y + r)], fill)).d(),
+        Marker::Triangle => area.draw(&Polygon::new(vec![(x, y - r), (x + r, y + r), (x - r, y + r)], fill)).d(),
+        Marker::Diamond => area.draw(&Polygon::new(vec![(x, y - r), (x + r, y), (x, y + r), (x - r, y)], fill)).d(),
+        Marker::Cross => {
+            area.draw(&PathElement::new(vec![(x - r, y - r), (x + r, y + r)], stroke)).d()?;
+            area.draw(&PathElement::new(vec![(x - r, y + r), (x + r, y - r)], stroke)).d()
+        }
+        Marker::Plus => {
+            area.draw(&PathElement::new(vec![(x - r, y), (x + r, y)], stroke)).d()?;
+            area.draw(&PathElement::new(vec![(x, y - r), (x, y + r)], stroke)).d()
+        }
+    }
 }
 
 /// A horizontal line in pixel coordinates, solid, dashed or dotted.
@@ -358,5 +408,42 @@ pub(crate) fn dash_pattern(u: Units, dash: Dash, width: f64) -> (i32, i32) {
         Dash::Solid => (1, 0),
         Dash::Dashed => (u.i(7.0).max(2), u.i(4.5).max(2)),
         Dash::Dotted => (u.i(width * 1.1).max(1), u.i(width * 1.8 + 1.0).max(2)),
+        Dash::LongDashed => (u.i(14.0).max(4), u.i(5.0).max(2)),
     }
+}
+
+/// Writes `note` (wrapped, at most `max_lines`) at the bottom of `area`; returns the area above it.
+pub(crate) fn note_below<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    u: Units,
+    note: &str,
+    max_lines: usize,
+) -> Result<DrawingArea<DB, Shift>, ChartError> {
+    let style = u.font(10.0).color(&MUTED);
+    let (aw, ah) = area.dim_in_pixel();
+    let lines = wrap(area, note, &style, aw as i32, max_lines);
+    let line_h = text_size(area, "Ag", &style).1 + u.i(3.0);
+    let h = line_h * lines.len() as i32 + u.i(8.0);
+    let (above, below) = area.split_vertically(ah as i32 - h);
+    for (i, l) in lines.iter().enumerate() {
+        text(&below, l, (0, u.i(8.0) + i as i32 * line_h), &style, HPos::Left, VPos::Top)?;
+    }
+    Ok(above)
+}
+
+/// The height in pixels of a legend's rows beyond the first, on a canvas `width` wide (text
+/// widths estimated at 0.6 em a character, as DejaVu Sans averages).
+pub(crate) fn legend_extra(items: &[LegendItem], width: u32, u: Units) -> u32 {
+    let inner = f64::from(width) - 2.0 * u.f(PAD);
+    let em = u.f(11.5 * super::style::FONT_SCALE);
+    let (mut x, mut rows) = (0.0, 1);
+    for item in items {
+        let w = (u.f(24.0 + 6.0) + 0.6 * em * item.label.chars().count() as f64).min(inner);
+        if x > 0.0 && x + w > inner {
+            rows += 1;
+            x = 0.0;
+        }
+        x += w + u.f(18.0);
+    }
+    (u.f(20.0) * f64::from(rows - 1)).round() as u32
 }

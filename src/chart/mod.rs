@@ -22,6 +22,8 @@ mod events;
 mod forest;
 mod frame;
 mod history;
+pub mod labels;
+mod outcomes;
 mod series;
 mod style;
 #[cfg(test)]
@@ -35,11 +37,13 @@ pub use data::{
     RunRow, ScenarioData, ScenarioRef, Series, Summary, detect, event_stats, read_events, read_history,
 };
 pub use date::Date;
-pub use endstates::{END_STATES, EndStateShares, end_state_shares, states_of, wilson};
+pub use endstates::{EndStateShares, end_state_shares, states_of, wilson};
 pub use events::KEY_EVENTS;
 pub use forest::{ForestRow, forest_rows};
+pub use labels::{MetricInfo, metric_info};
 pub use series::DASHBOARD_METRICS;
-pub use style::{MetricInfo, metric_info};
+pub use style::ChartStyle;
+use style::Theme;
 
 /// What to draw and at what size.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,11 +56,22 @@ pub struct ChartOptions {
     pub height: u32,
     /// Multiplies text sizes, line widths and margins (1.0 = designed size).
     pub scale: f64,
+    /// Screen (colour) or print (grey-scale safe, larger text).
+    pub style: ChartStyle,
 }
 
 impl Default for ChartOptions {
     fn default() -> Self {
-        ChartOptions { png: false, width: 1600, height: 1000, scale: 1.0 }
+        ChartOptions { png: false, width: 1600, height: 1000, scale: 1.0, style: ChartStyle::Screen }
+    }
+}
+
+impl ChartOptions {
+    /// PNG size for a column of a printed page: 4 × 2.67 inches at 300 dpi.
+    pub const PRINT_SIZE: (u32, u32) = (1200, 800);
+
+    fn theme(&self) -> Theme {
+        Theme::of(self.style)
     }
 }
 
@@ -173,7 +188,7 @@ pub fn metric_chart(
     metric: &str,
 ) -> Result<Vec<PathBuf>, ChartError> {
     register_fonts();
-    match series::metric_chart(src, metric) {
+    match series::metric_chart(src, metric, opts.theme()) {
         Some(c) => frame::render(charts, opts, &c),
         None => Ok(Vec::new()),
     }
@@ -182,17 +197,18 @@ pub fn metric_chart(
 /// `dashboard`: small multiples of [`DASHBOARD_METRICS`] (those present).
 pub fn dashboard_chart(charts: &Path, opts: &ChartOptions, src: &Source) -> Result<Vec<PathBuf>, ChartError> {
     register_fonts();
-    match series::dashboard(src) {
+    match series::dashboard(src, opts.theme()) {
         Some(c) => frame::render(charts, opts, &c),
         None => Ok(Vec::new()),
     }
 }
 
-/// `events`: when the [`KEY_EVENTS`] happen (run: the date; ensemble: median and 90% of runs;
-/// comparison: the same per scenario). Nothing is written if none happens.
+/// `events`: when the [`KEY_EVENTS`] happen and how the Kronstadt rising ends (run: the date;
+/// ensemble: median date, middle 90% of dates and share of runs; comparison: the same per
+/// scenario). Nothing is written if none happens.
 pub fn events_chart(charts: &Path, opts: &ChartOptions, src: &Source) -> Result<Vec<PathBuf>, ChartError> {
     register_fonts();
-    match events::events_chart(src) {
+    match events::events_chart(src, opts.theme()) {
         Some(c) => frame::render(charts, opts, &c),
         None => Ok(Vec::new()),
     }
@@ -211,6 +227,7 @@ pub fn end_states_chart(
         subtitle: subtitle.to_string(),
         source: source_line.to_string(),
         scenarios: scenarios.to_vec(),
+        theme: opts.theme(),
     };
     frame::render(charts, opts, &c)
 }
@@ -221,13 +238,16 @@ pub fn end_states_of(src: &Source) -> Option<(Vec<EndStateShares>, String)> {
         Source::Run(_) => return None,
         Source::Ensemble(e) => {
             let n = e.runs.iter().filter(|r| !r.end_state.is_empty()).count();
-            (vec![(e.manifest.title.as_str(), e)], format!("{} · {}", e.manifest.title, describe_runs(n, "share of")))
+            (
+                vec![(e.manifest.title.as_str(), e)],
+                format!("{} · {}; whiskers: 95% interval", e.manifest.title, describe_runs(n, "share of")),
+            )
         }
         Source::Comparison(c) => {
             let runs = c.n_runs().map(|n| format!("{n} runs per scenario · ")).unwrap_or_default();
             (
                 c.scenarios.iter().map(|s| (s.title.as_str(), &s.ensemble)).collect(),
-                format!("{runs}share of runs ending in each state"),
+                format!("{runs}share of runs ending in each state; whiskers: 95% interval"),
             )
         }
     };
@@ -241,7 +261,17 @@ pub fn end_states_of(src: &Source) -> Option<(Vec<EndStateShares>, String)> {
 /// `effects`: forest plot of `comparison.csv`. Nothing is written if it has no rows.
 pub fn effects_chart(charts: &Path, opts: &ChartOptions, cmp: &ComparisonData) -> Result<Vec<PathBuf>, ChartError> {
     register_fonts();
-    match forest::forest_chart(cmp) {
+    match forest::forest_chart(cmp, opts.theme()) {
+        Some(c) => frame::render(charts, opts, &c),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// `outcomes`: the comparison's headline chart, the shares of runs in each outcome that moved
+/// most (stacked, with the 95% interval of the share that moved, and a caption in words).
+pub fn outcomes_chart(charts: &Path, opts: &ChartOptions, cmp: &ComparisonData) -> Result<Vec<PathBuf>, ChartError> {
+    register_fonts();
+    match outcomes::outcomes_chart(cmp, opts.theme()) {
         Some(c) => frame::render(charts, opts, &c),
         None => Ok(Vec::new()),
     }
@@ -258,7 +288,7 @@ pub fn history_chart(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    frame::render(charts, opts, &history::history_chart(rows, manifest))
+    frame::render(charts, opts, &history::history_chart(rows, manifest, opts.theme()))
 }
 
 /// Every chart of a source into `charts`.
@@ -273,6 +303,7 @@ fn draw_source(charts: &Path, opts: &ChartOptions, src: &Source) -> Result<Vec<P
         out.extend(end_states_chart(charts, opts, &shares, &subtitle, &src.source_line())?);
     }
     if let Source::Comparison(c) = src {
+        out.extend(outcomes_chart(charts, opts, c)?);
         out.extend(effects_chart(charts, opts, c)?);
     }
     Ok(out)
@@ -310,7 +341,15 @@ pub fn draw_folder(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, Char
     }
     if history.is_file() {
         let rows = read_history(&history)?;
-        out.extend(history_chart(&charts, opts, &rows, &Manifest::load(dir)?)?);
+        // In a comparison, the history table scores the baseline: the chart names it.
+        let mut manifest = Manifest::load(dir)?;
+        if kind == Some(FolderKind::Comparison) {
+            let base = ComparisonData::load(dir)?.scenarios.into_iter().next();
+            if let Some(b) = base {
+                manifest = Manifest { runs: manifest.runs.or(b.ensemble.manifest.runs), ..b.ensemble.manifest };
+            }
+        }
+        out.extend(history_chart(&charts, opts, &rows, &manifest)?);
     }
     Ok(out)
 }

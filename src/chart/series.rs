@@ -6,18 +6,25 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axis::{DateAxis, NumAxis};
-use super::data::Quantiles;
+use super::data::{ComparisonData, Quantiles};
 use super::date::Date;
-use super::events::marks_for;
-use super::frame::{Frame, LegendItem, OrDraw, Plot, Swatch, dash_pattern, fit, frame, text, text_size, vline_dashed};
-use super::style::{AXIS, Dash, EVENT, GRID, Kind, MUTED, Units, dash, metric_info, palette};
+use super::events::{Mark, marks_for};
+use super::frame::{
+    Frame, LegendItem, OrDraw, Plot, Swatch, dash_pattern, fit, frame, legend_extra, text, text_size, vline_dashed,
+};
+use super::labels::metric_info;
+use super::style::{AXIS, Dash, EVENT, GRID, Kind, MUTED, Marker, Theme, Units};
 use super::{ChartError, Source, describe_runs};
 
-/// One line, with optional shaded bands (lower, upper) behind it.
+/// One line, with optional shaded bands (lower, upper) behind it, in a tint of its colour.
 #[derive(Clone, Debug)]
 pub(crate) struct Line {
     pub color: RGBColor,
     pub dash: Dash,
+    pub marker: Option<Marker>,
+    /// Line width relative to the panel's: earlier scenarios are drawn wider, so that lines
+    /// that coincide all stay visible.
+    pub width: f64,
     pub points: Vec<(Date, f64)>,
     pub band50: Vec<(Date, f64, f64)>,
     pub band90: Vec<(Date, f64, f64)>,
@@ -27,20 +34,29 @@ pub(crate) struct Line {
 
 impl Line {
     fn plain(color: RGBColor, dash: Dash, points: Vec<(Date, f64)>) -> Line {
-        Line { color, dash, points, band50: Vec::new(), band90: Vec::new(), alpha50: 0.0, alpha90: 0.0 }
+        Line {
+            color,
+            dash,
+            marker: None,
+            width: 1.0,
+            points,
+            band50: Vec::new(),
+            band90: Vec::new(),
+            alpha50: 0.0,
+            alpha90: 0.0,
+        }
     }
 
     /// The median of the quantiles, with the bands asked for.
     fn from_quantiles(color: RGBColor, dash: Dash, q: &[Quantiles], alpha50: f64, alpha90: f64) -> Line {
         let mid = |q: &Quantiles| if q.p50.is_finite() { q.p50 } else { q.mean };
         Line {
-            color,
-            dash,
             points: q.iter().map(|q| (q.date, mid(q))).collect(),
             band50: if alpha50 > 0.0 { q.iter().map(|q| (q.date, q.p25, q.p75)).collect() } else { Vec::new() },
             band90: if alpha90 > 0.0 { q.iter().map(|q| (q.date, q.p05, q.p95)).collect() } else { Vec::new() },
             alpha50,
             alpha90,
+            ..Line::plain(color, dash, Vec::new())
         }
     }
 
@@ -56,14 +72,6 @@ impl Line {
             .chain(self.band90.iter().flat_map(|b| [b.1, b.2]))
             .filter(|v| v.is_finite())
     }
-}
-
-/// A vertical event mark: a date, an optional spread (p05–p95) and a short label.
-#[derive(Clone, Debug)]
-pub(crate) struct Mark {
-    pub label: String,
-    pub date: Date,
-    pub span: Option<(Date, Date)>,
 }
 
 /// One plot of lines against dates.
@@ -107,7 +115,58 @@ fn segments<T: Copy>(pts: &[T], ok: impl Fn(&T) -> bool) -> Vec<Vec<T>> {
     out
 }
 
-/// Draws a panel into `area`: axes, grid, bands, lines, and event marks with labels above the plot.
+/// Where an event's label goes: its row above the plot, its left edge and the side of its line.
+struct Placed {
+    row: usize,
+    left: i32,
+    label: String,
+    date: Date,
+}
+
+/// Places the labels of `marks` in rows above the plot, each beside its line (to the right,
+/// or to the left near the right edge), so that no two overlap.
+fn place_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    u: Units,
+    marks: &[&Mark],
+    x_of: impl Fn(Date) -> i32,
+    aw: i32,
+) -> (Vec<Placed>, usize) {
+    let style = u.font(10.0).color(&EVENT);
+    let gap = u.i(4.0);
+    let mut placed = Vec::new();
+    let mut rows: Vec<Vec<(i32, i32)>> = Vec::new();
+    for m in marks {
+        let x = x_of(m.date);
+        let label = fit(area, &m.label, &style, u.i(170.0));
+        let tw = text_size(area, &label, &style).0;
+        let left = if x + gap + tw <= aw { x + gap } else { (x - gap - tw).max(0) };
+        // Row `k` is free if the label and its line clear every label already there.
+        let (lo, hi) = (left.min(x) - u.i(4.0), (left + tw).max(x) + u.i(4.0));
+        let row = rows.iter().position(|r| r.iter().all(|(a, b)| hi < *a || lo > *b)).unwrap_or(rows.len());
+        if row == rows.len() {
+            rows.push(Vec::new());
+        }
+        rows[row].push((lo, hi));
+        placed.push(Placed { row, left, label, date: m.date });
+    }
+    (placed, rows.len())
+}
+
+/// The y axis of a panel and the width of its labels.
+fn y_axis<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, u: Units, p: &Panel, ah: i32) -> (NumAxis, i32, i32) {
+    let tick_style = u.font(if p.compact { 10.0 } else { 11.0 }).color(&MUTED);
+    let (vlo, vhi) = p.value_range();
+    let target = if p.compact { 3 } else { ((ah as f64 / u.f(60.0)).round() as usize).clamp(3, 8) };
+    let yaxis = NumAxis::for_data(vlo, vhi, p.kind, target);
+    let label_w = yaxis.ticks().iter().map(|t| text_size(area, &yaxis.label(*t), &tick_style).0).max().unwrap_or(0);
+    let desc_style = u.font(11.0).color(&MUTED);
+    let desc_h = if p.y_desc.is_empty() || p.compact { 0 } else { text_size(area, "Ag", &desc_style).1 + u.i(8.0) };
+    (yaxis, label_w + u.i(8.0) + desc_h, desc_h)
+}
+
+/// Draws a panel into `area`: axes, grid, bands, lines, and event marks with labels above the
+/// plot, each beside its line.
 pub(crate) fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     u: Units,
@@ -118,45 +177,18 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
     };
     let (aw, ah) = area.dim_in_pixel();
     let (aw, ah) = (aw as i32, ah as i32);
-    let tick_size = if p.compact { 10.0 } else { 11.0 };
-    let tick_style = u.font(tick_size).color(&MUTED);
-    let (vlo, vhi) = p.value_range();
-    let target = if p.compact { 3 } else { ((ah as f64 / u.f(60.0)).round() as usize).clamp(3, 8) };
-    let yaxis = NumAxis::for_data(vlo, vhi, p.kind, target);
-    let label_w = yaxis.ticks().iter().map(|t| text_size(area, &yaxis.label(*t), &tick_style).0).max().unwrap_or(0);
-    let desc_style = u.font(11.0).color(&MUTED);
-    let desc_h = if p.y_desc.is_empty() || p.compact { 0 } else { text_size(area, "Ag", &desc_style).1 + u.i(8.0) };
-    let yl = label_w + u.i(8.0) + desc_h;
+    let tick_style = u.font(if p.compact { 10.0 } else { 11.0 }).color(&MUTED);
+    let (yaxis, yl, desc_h) = y_axis(area, u, p, ah);
     let right = u.i(if p.compact { 8.0 } else { 10.0 });
     let plot_w = (aw - yl - right).max(10);
     let max_x = (plot_w as f64 / u.f(if p.compact { 38.0 } else { 62.0 })).floor().max(2.0) as usize;
     let xaxis = DateAxis::new(d0, d1, max_x);
     let xl = text_size(area, "1918", &tick_style).1 + u.i(10.0);
-
-    // Event labels: rows above the plot, placed so they do not overlap.
-    let label_style = u.font(10.0).color(&EVENT);
-    let row_h = u.i(16.0);
-    let mut placed: Vec<(usize, i32, String, Date)> = Vec::new(); // (row, x, label, date)
-    let mut row_ends: Vec<i32> = Vec::new();
-    let mut marks: Vec<&Mark> = p.marks.iter().filter(|m| m.date >= d0 && m.date <= d1).collect();
+    let mut marks: Vec<&Mark> = p.marks.iter().filter(|m| m.date >= d0 && m.date <= d1 && !p.compact).collect();
     marks.sort_by_key(|m| m.date);
-    for m in &marks {
-        if p.compact {
-            break;
-        }
-        let x = yl + xaxis.pixel(m.date, (0, plot_w));
-        let label = fit(area, &m.label, &label_style, u.i(140.0));
-        let tw = text_size(area, &label, &label_style).0;
-        let left = (x - tw / 2).clamp(0, (aw - tw).max(0));
-        let row = row_ends.iter().position(|end| left > *end + u.i(6.0)).unwrap_or(row_ends.len());
-        if row == row_ends.len() {
-            row_ends.push(0);
-        }
-        row_ends[row] = left + tw;
-        placed.push((row, left, label, m.date));
-    }
-    let top = u.i(if p.compact { 6.0 } else { 8.0 }) + row_ends.len() as i32 * row_h;
-
+    let (placed, n_rows) = place_labels(area, u, &marks, |d| yl + xaxis.pixel(d, (0, plot_w)), aw);
+    let row_h = u.i(16.0);
+    let top = u.i(if p.compact { 6.0 } else { 8.0 }) + n_rows as i32 * row_h;
     let mut chart = ChartBuilder::on(area)
         .margin_top(top)
         .margin_right(right)
@@ -172,22 +204,58 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
         .axis_style(AXIS.stroke_width(u.u(1.0)))
         .set_all_tick_mark_size(u.i(3.0))
         .label_style(tick_style.clone())
-        .axis_desc_style(desc_style.clone());
+        .axis_desc_style(u.font(11.0).color(&MUTED));
     if desc_h > 0 {
         mesh.y_desc(p.y_desc.clone());
     }
     mesh.draw().d()?;
-
     let (ylo, yhi) = (yaxis.lo(), yaxis.hi());
     for m in &marks {
-        if let Some((a, b)) = m.span
-            && b > a
-        {
+        if let Some((a, b)) = m.span.filter(|(a, b)| b > a) {
             let (a, b) = (a.max(d0), b.min(d1));
             chart.draw_series(std::iter::once(Rectangle::new([(a, ylo), (b, yhi)], EVENT.mix(0.09).filled()))).d()?;
         }
     }
-    let lw = if p.compact { 1.6 } else { 2.2 };
+    draw_lines(&mut chart, u, p)?;
+    let base = area.get_base_pixel();
+    let pix = |d: Date, v: f64| {
+        let (x, y) = chart.backend_coord(&(d, v));
+        (x - base.0, y - base.1)
+    };
+    let (plot_top, plot_bottom) = (pix(d0, yhi).1, pix(d0, ylo).1);
+    draw_labels(area, u, &placed, |d| pix(d, ylo).0, (plot_top, plot_bottom))
+}
+
+/// The event lines, from the plot's bottom to the top of their label, and the labels on white.
+fn draw_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    u: Units,
+    placed: &[Placed],
+    x_of: impl Fn(Date) -> i32,
+    (plot_top, plot_bottom): (i32, i32),
+) -> Result<(), ChartError> {
+    let style = u.font(10.0).color(&EVENT);
+    let row_h = u.i(16.0);
+    let th = text_size(area, "Ag", &style).1;
+    let label_bottom = |row: usize| plot_top - u.i(3.0) - row as i32 * row_h;
+    for p in placed {
+        vline_dashed(area, u, x_of(p.date), label_bottom(p.row) - th, plot_bottom, EVENT)?;
+    }
+    // Labels last, on white, so that the lines of higher labels do not cross them.
+    for p in placed {
+        let tw = text_size(area, &p.label, &style).0;
+        let y = label_bottom(p.row);
+        let bg = Rectangle::new([(p.left - u.i(3.0), y - th - u.i(1.0)), (p.left + tw + u.i(1.0), y)], WHITE.filled());
+        area.draw(&bg).d()?;
+        text(area, &p.label, (p.left, y - u.i(1.0)), &style, HPos::Left, VPos::Bottom)?;
+    }
+    Ok(())
+}
+
+type Cartesian<'a, DB> = ChartContext<'a, DB, Cartesian2d<DateAxis, NumAxis>>;
+
+/// Bands (each a tint of its line's colour), then lines, then markers.
+fn draw_lines<DB: DrawingBackend>(chart: &mut Cartesian<'_, DB>, u: Units, p: &Panel) -> Result<(), ChartError> {
     for line in &p.lines {
         for (band, alpha) in [(&line.band90, line.alpha90), (&line.band50, line.alpha50)] {
             for seg in segments(band, |b| b.1.is_finite() && b.2.is_finite()) {
@@ -197,37 +265,32 @@ pub(crate) fn draw_panel<DB: DrawingBackend>(
             }
         }
     }
-    for line in &p.lines {
-        let style = line.color.stroke_width(u.u(lw));
+    let lw = if p.compact { 1.6 } else { 2.2 };
+    let n = p.lines.len();
+    for (i, line) in p.lines.iter().enumerate() {
+        let w = lw * line.width;
+        let style = line.color.stroke_width(u.u(w));
         for seg in segments(&line.points, |p| p.1.is_finite()) {
             match line.dash {
-                Dash::Solid => {
-                    chart.draw_series(LineSeries::new(seg, style)).d()?;
-                }
+                Dash::Solid => chart.draw_series(LineSeries::new(seg, style)).d()?,
                 d => {
-                    let (on, off) = dash_pattern(u, d, lw);
-                    chart.draw_series(DashedLineSeries::new(seg, on, off, style)).d()?;
+                    let (on, off) = dash_pattern(u, d, w);
+                    chart.draw_series(DashedLineSeries::new(seg, on, off, style)).d()?
                 }
+            };
+        }
+        if let Some(marker) = line.marker {
+            let every = (line.points.len() / 7).max(1);
+            let offset = every * i / n.max(1);
+            let pts = line.points.iter().skip(offset).step_by(every).filter(|p| p.1.is_finite());
+            let size = u.i(if p.compact { 3.0 } else { 4.0 });
+            let pixels: Vec<(i32, i32)> = pts.map(|pt| chart.backend_coord(pt)).collect();
+            let area = chart.plotting_area().strip_coord_spec();
+            let base = area.get_base_pixel();
+            for (x, y) in pixels {
+                super::frame::marker(&area, u, marker, (x - base.0, y - base.1), size, line.color)?;
             }
         }
-    }
-
-    // Event lines run from the plot's bottom to their label.
-    let base = area.get_base_pixel();
-    let plot_top = chart.backend_coord(&(d0, yhi)).1 - base.1;
-    let plot_bottom = chart.backend_coord(&(d0, ylo)).1 - base.1;
-    let label_bottom = |row: usize| plot_top - u.i(3.0) - row as i32 * row_h;
-    for (row, _, _, date) in &placed {
-        let x = chart.backend_coord(&(*date, ylo)).0 - base.0;
-        vline_dashed(area, u, x, label_bottom(*row) - u.i(2.0), plot_bottom, EVENT)?;
-    }
-    // Labels last, on white, so that the lines of higher labels do not cross them.
-    for (row, left, label, _) in &placed {
-        let (tw, th) = text_size(area, label, &label_style);
-        let y = label_bottom(*row);
-        area.draw(&Rectangle::new([(left - u.i(2.0), y - th - u.i(2.0)), (left + tw + u.i(2.0), y)], WHITE.filled()))
-            .d()?;
-        text(area, label, (*left, y - u.i(1.0)), &label_style, HPos::Left, VPos::Bottom)?;
     }
     Ok(())
 }
@@ -247,6 +310,11 @@ impl Plot for MetricChart {
         self.name.clone()
     }
 
+    /// Taller by the legend's extra rows, so that a long legend does not squeeze the plot.
+    fn height(&self, width: u32, height: u32, u: Units) -> u32 {
+        height + legend_extra(&self.legend, width, u)
+    }
+
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, u: Units) -> Result<(), ChartError> {
         let f = Frame { title: &self.title, subtitle: &self.subtitle, source: &self.source, legend: &self.legend };
         let area = frame(root, u, &f)?;
@@ -256,36 +324,42 @@ impl Plot for MetricChart {
 
 const ALPHA50: f64 = 0.28;
 const ALPHA90: f64 = 0.13;
-const ALPHA_CMP: f64 = 0.12;
+const ALPHA_CMP: f64 = 0.14;
 
 /// The lines of `metric` in a source, with a legend and a description of what is drawn.
-fn lines_for(src: &Source, metric: &str) -> Option<(Vec<Line>, Vec<LegendItem>)> {
+fn lines_for(src: &Source, metric: &str, t: Theme) -> Option<(Vec<Line>, Vec<LegendItem>)> {
     match src {
         Source::Run(r) => {
             let v = r.series.get(metric)?;
             let pts: Vec<(Date, f64)> = r.series.dates.iter().copied().zip(v.iter().copied()).collect();
-            Some((vec![Line::plain(palette(0), Dash::Solid, pts)], Vec::new()))
+            Some((vec![Line::plain(t.color(0), Dash::Solid, pts)], Vec::new()))
         }
         Source::Ensemble(e) => {
             let q = e.summary.get(metric)?;
-            let c = palette(0);
+            let c = t.color(0);
             let legend = vec![
-                LegendItem::new("Median run", Swatch::Line { color: c, dash: Dash::Solid, band: 0.0 }),
+                LegendItem::new("Median run", Swatch::Line { color: c, dash: Dash::Solid, band: 0.0, marker: None }),
                 LegendItem::new("Middle 50% of runs", Swatch::Band { color: c, alpha: ALPHA50 + ALPHA90 }),
-                LegendItem::new("90% of runs", Swatch::Band { color: c, alpha: ALPHA90 }),
+                LegendItem::new("Middle 90% of runs", Swatch::Band { color: c, alpha: ALPHA90 }),
             ];
             Some((vec![Line::from_quantiles(c, Dash::Solid, q, ALPHA50, ALPHA90)], legend))
         }
         Source::Comparison(c) => {
             let mut lines = Vec::new();
             let mut legend = Vec::new();
+            let n = c.scenarios.len();
             for (i, s) in c.scenarios.iter().enumerate() {
                 let Some(q) = s.ensemble.summary.get(metric) else { continue };
-                lines.push(Line::from_quantiles(palette(i), dash(i), q, ALPHA_CMP, 0.0));
-                legend.push(LegendItem::new(
-                    s.title.clone(),
-                    Swatch::Line { color: palette(i), dash: dash(i), band: ALPHA_CMP },
-                ));
+                let (color, dash, marker) = (t.color(i), t.dash(i), t.marker(i));
+                let mut line = Line::from_quantiles(color, dash, q, ALPHA_CMP, 0.0);
+                line.marker = marker;
+                // On screen, earlier lines are wider, so that coinciding lines all show; in
+                // print the markers tell them apart.
+                if !t.print {
+                    line.width = (1.0 + 0.25 * (n - 1 - i) as f64).min(2.0);
+                }
+                lines.push(line);
+                legend.push(LegendItem::new(s.title.clone(), Swatch::Line { color, dash, band: ALPHA_CMP, marker }));
             }
             (!lines.is_empty()).then_some((lines, legend))
         }
@@ -297,9 +371,17 @@ fn file_stem(metric: &str) -> String {
     metric.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
 }
 
+/// The subtitle of a comparison's time charts.
+fn comparison_subtitle(c: &ComparisonData) -> String {
+    match c.n_runs() {
+        Some(n) => format!("Lines: median of {n} runs each; shaded: middle 50% of runs, in the colour of each line"),
+        None => "Lines: median run; shaded: middle 50% of runs, in the colour of each line".into(),
+    }
+}
+
 /// The chart of one metric, or `None` if the source lacks it.
-pub(crate) fn metric_chart(src: &Source, metric: &str) -> Option<MetricChart> {
-    let (lines, legend) = lines_for(src, metric)?;
+pub(crate) fn metric_chart(src: &Source, metric: &str, t: Theme) -> Option<MetricChart> {
+    let (lines, mut legend) = lines_for(src, metric, t)?;
     let info = metric_info(metric);
     let (name, subtitle, marks) = match src {
         Source::Run(r) => (file_stem(metric), format!("{} · one run", r.manifest.title), marks_for(src)),
@@ -308,16 +390,10 @@ pub(crate) fn metric_chart(src: &Source, metric: &str) -> Option<MetricChart> {
             format!("{} · {}", e.manifest.title, describe_runs(e.n_runs(), "median and spread of")),
             marks_for(src),
         ),
-        Source::Comparison(c) => {
-            let titles: Vec<&str> = c.scenarios.iter().map(|s| s.title.as_str()).collect();
-            let runs =
-                c.n_runs().map(|n| format!(" · medians of {n} runs each, shaded: middle 50%")).unwrap_or_default();
-            (format!("compare_{}", file_stem(metric)), format!("{}{runs}", titles.join(" vs ")), Vec::new())
-        }
+        Source::Comparison(c) => (format!("compare_{}", file_stem(metric)), comparison_subtitle(c), Vec::new()),
     };
-    let mut legend = legend;
     if !marks.is_empty() && matches!(src, Source::Ensemble(_)) {
-        legend.push(LegendItem::new("Key event: median date, shaded 90% of runs", Swatch::Event));
+        legend.push(LegendItem::new("Key event: median date; grey: middle 90% of its dates", Swatch::Event));
     }
     Some(MetricChart {
         name,
@@ -329,17 +405,17 @@ pub(crate) fn metric_chart(src: &Source, metric: &str) -> Option<MetricChart> {
     })
 }
 
-/// The metrics of the dashboard, in reading order, with their short panel titles.
-pub const DASHBOARD_METRICS: [(&str, &str); 9] = [
-    ("red_army", "Red Army"),
-    ("white_armies", "White armies"),
-    ("petrograd_population", "Petrograd population"),
-    ("grain_procured_cum_mpoods", "Grain procured (M poods, cum.)"),
-    ("urban_food_ratio", "Urban food / need"),
-    ("uprisings_cum", "Uprisings (cumulative)"),
-    ("soviet_democracy_index", "Soviet democracy (0–1)"),
-    ("party_members", "Party members"),
-    ("industrial_output_index", "Industry (1913 = 1)"),
+/// The metrics of the dashboard of a run or ensemble, in reading order.
+pub const DASHBOARD_METRICS: [&str; 9] = [
+    "red_army",
+    "white_armies",
+    "petrograd_population",
+    "grain_procured_cum_mpoods",
+    "urban_food_ratio",
+    "uprisings_cum",
+    "soviet_democracy_index",
+    "party_members",
+    "industrial_output_index",
 ];
 
 /// Small multiples of the key metrics.
@@ -351,37 +427,109 @@ pub(crate) struct Dashboard {
     pub panels: Vec<(String, Panel)>,
 }
 
-pub(crate) fn dashboard(src: &Source) -> Option<Dashboard> {
+/// How clearly the scenarios differ on `metric`: the largest |difference| / half-width of its
+/// 95% interval over the statistics of `comparison.csv` (above 1: the interval excludes zero).
+/// Changes under 1% of the baseline value count as none, however narrow their interval.
+pub(crate) fn separation(c: &ComparisonData, metric: &str) -> f64 {
+    c.effects
+        .iter()
+        .filter(|e| e.metric == metric && !e.statistic.starts_with("share:"))
+        .filter(|e| e.difference.is_finite() && e.ci_low.is_finite() && e.ci_high.is_finite())
+        .filter(|e| e.difference.abs() >= 0.01 * e.baseline.abs())
+        .map(|e| {
+            let half = (e.ci_high - e.ci_low).abs() / 2.0;
+            let d = e.difference.abs();
+            if half > 0.0 {
+                d / half
+            } else if d > 0.0 {
+                f64::INFINITY
+            } else {
+                0.0
+            }
+        })
+        .fold(0.0, f64::max)
+}
+
+/// The dashboard's metrics for a comparison: the indicators of `comparison.csv` on which the
+/// scenarios differ most (at most nine, at least four when as many exist), with the number that
+/// differ beyond their interval; the default set when none does.
+fn comparison_panels(c: &ComparisonData, present: &dyn Fn(&str) -> bool) -> (Vec<String>, usize) {
+    let mut scored: Vec<(String, f64)> = Vec::new();
+    for e in &c.effects {
+        if present(&e.metric) && !scored.iter().any(|s| s.0 == e.metric) {
+            scored.push((e.metric.clone(), separation(c, &e.metric)));
+        }
+    }
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let differ = scored.iter().filter(|s| s.1 > 1.0).count();
+    if differ == 0 {
+        return (DASHBOARD_METRICS.iter().map(|m| m.to_string()).collect(), 0);
+    }
+    let n = differ.clamp(4, 9).min(scored.len());
+    (scored.into_iter().take(n).map(|s| s.0).collect(), differ)
+}
+
+pub(crate) fn dashboard(src: &Source, t: Theme) -> Option<Dashboard> {
+    let present = |m: &str| lines_for(src, m, t).is_some();
+    let (metrics, differ) = match src {
+        Source::Comparison(c) if !c.effects.is_empty() => comparison_panels(c, &present),
+        _ => (DASHBOARD_METRICS.iter().map(|m| m.to_string()).collect(), usize::MAX),
+    };
     let mut panels = Vec::new();
     let mut legend = Vec::new();
-    for (metric, short) in DASHBOARD_METRICS {
-        let Some((lines, l)) = lines_for(src, metric) else { continue };
+    for metric in &metrics {
+        let Some((lines, l)) = lines_for(src, metric, t) else { continue };
         if legend.is_empty() {
             legend = l;
         }
         let info = metric_info(metric);
-        panels.push((
-            short.to_string(),
-            Panel { lines, marks: Vec::new(), kind: info.kind, y_desc: String::new(), compact: true },
-        ));
+        let mut title = format!("{} · {}", info.short, info.unit);
+        if let Source::Comparison(c) = src
+            && differ > 0
+            && differ != usize::MAX
+            && separation(c, metric) <= 1.0
+        {
+            title = format!("{} (no clear difference)", info.short);
+        }
+        panels.push((title, Panel { lines, marks: Vec::new(), kind: info.kind, y_desc: String::new(), compact: true }));
     }
     if panels.is_empty() {
         return None;
     }
-    let subtitle = match src {
-        Source::Run(r) => format!("{} · one run", r.manifest.title),
-        Source::Ensemble(e) => format!("{} · {}", e.manifest.title, describe_runs(e.n_runs(), "median and spread of")),
-        Source::Comparison(c) => {
-            let titles: Vec<&str> = c.scenarios.iter().map(|s| s.title.as_str()).collect();
-            let runs = c.n_runs().map(|n| format!(" · medians of {n} runs each")).unwrap_or_default();
-            format!("{}{runs}", titles.join(" vs "))
-        }
-    };
-    let title = match src.date_range() {
-        Some((a, b)) if a.ymd().0 != b.ymd().0 => format!("Key indicators, {}–{}", a.ymd().0, b.ymd().0),
-        _ => "Key indicators".to_string(),
-    };
+    let (title, subtitle) = dashboard_text(src, differ, panels.len());
     Some(Dashboard { title, subtitle, source: src.source_line(), legend, panels })
+}
+
+/// The dashboard's title and subtitle: for a comparison, what the panels were chosen for.
+fn dashboard_text(src: &Source, differ: usize, shown: usize) -> (String, String) {
+    let years = match src.date_range() {
+        Some((a, b)) if a.ymd().0 != b.ymd().0 => format!(", {}–{}", a.ymd().0, b.ymd().0),
+        _ => String::new(),
+    };
+    match src {
+        Source::Run(r) => (format!("Key indicators{years}"), format!("{} · one run", r.manifest.title)),
+        Source::Ensemble(e) => (
+            format!("Key indicators{years}"),
+            format!("{} · {}", e.manifest.title, describe_runs(e.n_runs(), "median and spread of")),
+        ),
+        Source::Comparison(c) => {
+            let lines = comparison_subtitle(c);
+            match differ {
+                0 => (
+                    "The scenarios do not differ on the key indicators".into(),
+                    format!("Every difference lies inside its 95% interval or is under 1% · {lines}"),
+                ),
+                usize::MAX => (format!("Key indicators{years}"), lines),
+                d => (
+                    format!("Where the scenarios differ{years}"),
+                    format!(
+                        "{shown} indicators, ordered by how far the difference lies beyond its 95% interval \
+                         ({d} clearly differ) · {lines}"
+                    ),
+                ),
+            }
+        }
+    }
 }
 
 impl Plot for Dashboard {
@@ -389,8 +537,8 @@ impl Plot for Dashboard {
         "dashboard".into()
     }
 
-    fn height(&self, width: u32, height: u32, _u: Units) -> u32 {
-        height.max(width * 3 / 4)
+    fn height(&self, width: u32, height: u32, u: Units) -> u32 {
+        height.max(width * 3 / 4) + legend_extra(&self.legend, width, u)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, u: Units) -> Result<(), ChartError> {

@@ -24,9 +24,15 @@ pub(crate) const PALETTE: [RGBColor; 7] = [
     RGBColor(0x00, 0x00, 0x00), // black
 ];
 
-pub(crate) fn palette(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
-}
+/// Greys for print, dark to light, each a step apart when printed in black ink only.
+pub(crate) const GREYS: [RGBColor; 6] = [
+    RGBColor(0x00, 0x00, 0x00),
+    RGBColor(0x55, 0x55, 0x55),
+    RGBColor(0x88, 0x88, 0x88),
+    RGBColor(0x22, 0x22, 0x22),
+    RGBColor(0x70, 0x70, 0x70),
+    RGBColor(0x44, 0x44, 0x44),
+];
 
 /// Line styles given to scenarios in turn, so that lines differ without colour too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,10 +40,70 @@ pub(crate) enum Dash {
     Solid,
     Dashed,
     Dotted,
+    LongDashed,
 }
 
-pub(crate) fn dash(i: usize) -> Dash {
-    [Dash::Solid, Dash::Dashed, Dash::Dotted][i % 3]
+/// Point markers on the lines of the print style.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Marker {
+    Circle,
+    Square,
+    Triangle,
+    Diamond,
+    Cross,
+    Plus,
+}
+
+/// How charts look: `Screen` (the default: Okabe–Ito colours, safe for colour-blind readers)
+/// or `Print` (grey-scale safe: greys, distinct dashes and markers, larger text for a column of
+/// a printed page).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ChartStyle {
+    #[default]
+    Screen,
+    Print,
+}
+
+/// The colours, dashes and markers of a style.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Theme {
+    pub print: bool,
+}
+
+impl Theme {
+    pub fn of(style: ChartStyle) -> Theme {
+        Theme { print: style == ChartStyle::Print }
+    }
+
+    /// The colour of scenario `i`.
+    pub fn color(self, i: usize) -> RGBColor {
+        if self.print { GREYS[i % GREYS.len()] } else { PALETTE[i % PALETTE.len()] }
+    }
+
+    /// The dash of scenario `i`.
+    pub fn dash(self, i: usize) -> Dash {
+        if self.print {
+            [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::LongDashed, Dash::Dashed, Dash::Dotted][i % 6]
+        } else {
+            [Dash::Solid, Dash::Dashed, Dash::Dotted][i % 3]
+        }
+    }
+
+    /// The marker of scenario `i` (print only, when there is more than one line).
+    pub fn marker(self, i: usize) -> Option<Marker> {
+        let all = [Marker::Circle, Marker::Square, Marker::Triangle, Marker::Diamond, Marker::Cross, Marker::Plus];
+        self.print.then_some(all[i % all.len()])
+    }
+
+    /// The accent used for "yes" (inside, significant): a colour on screen, black in print.
+    pub fn good(self) -> RGBColor {
+        if self.print { GREYS[0] } else { PALETTE[2] }
+    }
+
+    /// The accent for "no": vermillion on screen, mid grey in print.
+    pub fn bad(self) -> RGBColor {
+        if self.print { GREYS[2] } else { PALETTE[1] }
+    }
 }
 
 /// All text sizes are multiplied by this: tick labels come out at about 10 px in an 800 px
@@ -76,91 +142,10 @@ pub(crate) enum Kind {
     Share,
     /// Indexes and ratios, shown as plain numbers.
     Number,
-}
-
-/// Display name, axis title (with unit) and kind of a metric.
-#[derive(Clone, Debug)]
-pub struct MetricInfo {
-    pub label: String,
-    pub unit: String,
-    pub(crate) kind: Kind,
-}
-
-/// The display name and unit of a `timeseries.csv` column (INTERFACE.md); unknown names get a
-/// readable label made from the column name.
-pub fn metric_info(name: &str) -> MetricInfo {
-    use Kind::*;
-    let known: Option<(&str, &str, Kind)> = match name {
-        "population_total" => Some(("Population of the territory", "people", Count)),
-        "population_soviet" => Some(("Population under Soviet control", "people", Count)),
-        "territory_soviet_share" => Some(("Population under Soviet control", "% of the population", Share)),
-        "urban_population" => Some(("Urban population", "people", Count)),
-        "petrograd_population" => Some(("Population of Petrograd", "people", Count)),
-        "moscow_population" => Some(("Population of Moscow", "people", Count)),
-        "industrial_workers" => Some(("Employed industrial workers", "people", Count)),
-        "strikers" => Some(("Workers on strike", "people", Count)),
-        "famine_deaths_cum" => Some(("Famine deaths, cumulative", "people", Count)),
-        "violent_deaths_cum" => Some(("Violent deaths, cumulative", "people", Count)),
-        "harvest_last_mt" => Some(("Last grain harvest", "million tonnes", Number)),
-        "sown_area_index" => Some(("Sown area", "index, 1916 = 1", Number)),
-        "grain_procured_cum_mpoods" => Some(("Grain procured by the state, cumulative", "million poods", Number)),
-        "bag_trade_share" => Some(("Grain reaching cities by private trade", "% of grain arriving", Share)),
-        "urban_food_ratio" => Some(("Food reaching Soviet cities", "ratio to need (1 = need met)", Number)),
-        "industrial_output_index" => Some(("Industrial output", "index, 1913 = 1", Number)),
-        "gdp_index" => Some(("Output per head", "index, 1913 = 1", Number)),
-        "red_army" => Some(("Red Army", "people (ration strength)", Count)),
-        "white_armies" => Some(("White armies", "people", Count)),
-        "deserters_cum" => Some(("Red Army desertions, cumulative", "people", Count)),
-        "green_insurgents" => Some(("Green (peasant) insurgents", "people", Count)),
-        "active_rebels" => Some(("Active rebels", "people", Count)),
-        "uprisings_cum" => Some(("District uprisings, cumulative", "uprisings", Count)),
-        "uprisings_active" => Some(("District uprisings in progress", "uprisings", Count)),
-        "party_members" => Some(("Bolshevik party members", "people", Count)),
-        "cheka_size" => Some(("Cheka and punitive troops", "people", Count)),
-        "arrests_cum" => Some(("Political arrests, cumulative", "people", Count)),
-        "executions_cum" => Some(("Executions, cumulative", "people", Count)),
-        "repression_index" => Some(("Repression", "index, 0–1", Number)),
-        "soviet_democracy_index" => Some(("Soviet democracy", "index, 0–1", Number)),
-        "party_pluralism" => Some(("Party pluralism", "effective number of parties", Number)),
-        "congress_share_bolshevik" => Some(("Bolsheviks at the Congress of Soviets", "% of delegates", Share)),
-        "congress_share_left_sr" => Some(("Left SRs at the Congress of Soviets", "% of delegates", Share)),
-        "centralization" => Some(("Centralization", "index, 0–1", Number)),
-        "worker_control_share" => Some(("Workers in committee-run factories", "% of industrial workers", Share)),
-        "support_peasants" => Some(("Peasants' support for the government", "mean support, 0–1", Number)),
-        "support_workers" => Some(("Workers' support for the government", "mean support, 0–1", Number)),
-        "support_soldiers" => Some(("Soldiers' support for the government", "mean support, 0–1", Number)),
-        "support_bolshevik" => Some(("Would vote Bolshevik", "% of the population", Share)),
-        "support_left_sr" => Some(("Would vote Left SR", "% of the population", Share)),
-        "support_sr" => Some(("Would vote SR", "% of the population", Share)),
-        "support_menshevik" => Some(("Would vote Menshevik", "% of the population", Share)),
-        "support_anarchist" => Some(("Would vote anarchist", "% of the population", Share)),
-        "support_kadet" => Some(("Would vote Kadet", "% of the population", Share)),
-        _ => None,
-    };
-    match known {
-        Some((label, unit, kind)) => MetricInfo { label: label.into(), unit: unit.into(), kind },
-        None => {
-            let kind = if name.ends_with("_share") {
-                Share
-            } else if name.ends_with("_cum") || name.ends_with("_population") {
-                Count
-            } else {
-                Number
-            };
-            let unit = if kind == Share { "%" } else { "" };
-            MetricInfo { label: readable(name), unit: unit.into(), kind }
-        }
-    }
-}
-
-/// `soviet_democracy_index` → "Soviet democracy index".
-pub(crate) fn readable(name: &str) -> String {
-    let s = name.replace('_', " ");
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => s,
-    }
+    /// A relative change as a fraction (0.05 = +5%), shown as a signed percentage.
+    Change,
+    /// A change of a share as a fraction (0.05 = +5 points), shown as signed points.
+    Points,
 }
 
 /// A number format shared by the ticks of one axis.
@@ -169,13 +154,16 @@ pub(crate) struct NumFmt {
     div: f64,
     suffix: &'static str,
     decimals: usize,
+    /// Positive values get a "+" (changes).
+    signed: bool,
 }
 
 impl NumFmt {
     /// The format for ticks `step` apart on an axis reaching `max_abs`.
     pub fn for_axis(max_abs: f64, step: f64, kind: Kind) -> NumFmt {
         let (div, suffix) = match kind {
-            Kind::Share => (0.01, "%"),
+            Kind::Share | Kind::Change => (0.01, "%"),
+            Kind::Points => (0.01, ""),
             _ if max_abs >= 1e9 => (1e9, " bn"),
             _ if max_abs >= 1e6 => (1e6, " M"),
             _ if max_abs >= 1e4 => (1e3, " k"),
@@ -186,7 +174,7 @@ impl NumFmt {
             let x = s * 10f64.powi(d as i32);
             (x - x.round()).abs() < 1e-6 * x.max(1.0)
         });
-        NumFmt { div, suffix, decimals: decimals.unwrap_or(4) }
+        NumFmt { div, suffix, decimals: decimals.unwrap_or(4), signed: matches!(kind, Kind::Change | Kind::Points) }
     }
 
     pub fn fmt(&self, v: f64) -> String {
@@ -194,7 +182,8 @@ impl NumFmt {
         if x.abs() < 0.5 * 10f64.powi(-(self.decimals as i32)) {
             return if self.suffix == "%" { "0%".into() } else { "0".into() };
         }
-        minus(format!("{:.*}{}", self.decimals, x, self.suffix))
+        let plus = if self.signed && x > 0.0 { "+" } else { "" };
+        minus(format!("{plus}{:.*}{}", self.decimals, x, self.suffix))
     }
 }
 
@@ -221,6 +210,28 @@ pub(crate) fn human(v: f64) -> String {
         (v, "")
     };
     minus(format!("{}{suffix}", sig3(x)))
+}
+
+/// `v` rounded to a multiple of `step` (what the runs can tell: the half-width of an interval,
+/// to one significant digit), in the format of its kind: "3.9 M", "45%", "0.0088".
+pub(crate) fn rounded(v: f64, step: f64, kind: Kind) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    if !(step.is_finite() && step > 0.0) {
+        return human_kind(v, kind);
+    }
+    let (div, suffix) = match kind {
+        Kind::Share | Kind::Change => (0.01, "%"),
+        Kind::Points => (0.01, " points"),
+        _ if v.abs() >= 1e6 => (1e6, " M"),
+        _ if v.abs() >= 1e4 => (1e3, " k"),
+        _ => (1.0, ""),
+    };
+    let unit = 10f64.powf((step / div).log10().floor());
+    let x = (v / div / unit).round() * unit;
+    let decimals = (-unit.log10().round()).max(0.0) as usize;
+    minus(format!("{x:.decimals$}{suffix}"))
 }
 
 /// A value of the given kind: shares as percentages, others as [`human`].
@@ -268,19 +279,25 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
 /// come near it, and the ends are rounded out to ticks.
 pub(crate) fn axis_limits(lo: f64, hi: f64, kind: Kind, target: usize) -> (f64, f64) {
     let (mut lo, mut hi) = if lo.is_finite() && hi.is_finite() { (lo, hi) } else { (0.0, 1.0) };
-    if lo >= 0.0 && (kind != Kind::Number || lo < 0.5 * hi) {
+    // Zero is drawn where the data come near it; an axis from zero would flatten a line that
+    // moves far from it (a population of 130–165 M).
+    if lo >= 0.0 && lo < 0.5 * hi {
         lo = 0.0;
     }
     if hi <= lo {
         let pad = if hi == 0.0 { 1.0 } else { hi.abs() * 0.1 };
         hi = lo + pad;
-        if kind == Kind::Number {
+        if kind != Kind::Share {
             lo -= pad;
         }
     }
     let (_, step) = nice_ticks(lo, hi, target);
     let lo2 = (lo / step + 1e-9).floor() * step;
-    let hi2 = (hi / step - 1e-9).ceil() * step;
+    let mut hi2 = (hi / step - 1e-9).ceil() * step;
+    // A line on the top edge pokes above it by half its width: keep a little headroom.
+    if hi2 - hi < 0.015 * (hi2 - lo2) && hi > 0.0 {
+        hi2 += step;
+    }
     // Shares cannot leave 0–100 %.
     if kind == Kind::Share {
         return (lo2.max(0.0), hi2.min(1.0).max(hi));
@@ -309,6 +326,17 @@ mod tests {
         assert_eq!(f.fmt(0.4), "40%");
         let f = NumFmt::for_axis(1.2, 0.25, Kind::Number);
         assert_eq!(f.fmt(0.75), "0.75");
+        let f = NumFmt::for_axis(0.006, 0.002, Kind::Change);
+        assert_eq!((f.fmt(-0.004), f.fmt(0.006)), ("−0.4%".to_string(), "+0.6%".to_string()));
+    }
+
+    #[test]
+    fn rounds_to_what_the_runs_can_tell() {
+        assert_eq!(rounded(0.00876, 0.00004, Kind::Number), "0.00876");
+        assert_eq!(rounded(0.00876, 0.0004, Kind::Number), "0.0088");
+        assert_eq!(rounded(3_912_345.0, 60_000.0, Kind::Count), "3.91 M");
+        assert_eq!(rounded(0.304, 0.12, Kind::Share), "30%");
+        assert_eq!(rounded(754_321.0, 25_000.0, Kind::Count), "750 k");
     }
 
     #[test]
@@ -325,9 +353,10 @@ mod tests {
 
     #[test]
     fn knows_units_of_interface_metrics() {
+        use super::super::labels::metric_info;
         assert_eq!(metric_info("red_army").kind, Kind::Count);
         assert_eq!(metric_info("territory_soviet_share").kind, Kind::Share);
-        assert_eq!(metric_info("grain_procured_cum_mpoods").unit, "million poods");
+        assert_eq!(metric_info("grain_procured_cum_mpoods").unit, "million poods, cumulative");
         assert_eq!(metric_info("brand_new_metric").label, "Brand new metric");
     }
 }
