@@ -41,6 +41,8 @@ const fn cat(key: &'static str, sentence: &'static str, metric: &'static str, st
 const KRONSTADT: &[Category] = &[
     cat("holds", "The fortress holds", "events", "share:kronstadt_holds"),
     cat("suppressed", "The rising is stormed", "events", "share:kronstadt_suppressed"),
+    cat("negotiated", "The government negotiates", "events", "share:kronstadt_negotiated"),
+    cat("mutiny", "The rising is unresolved at the end", "", ""),
     cat("none", "There is no rising", "", ""),
 ];
 
