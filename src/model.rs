@@ -527,13 +527,16 @@ pub struct LoggedEvent {
 #[derive(Resource, Clone, Debug, Default)]
 pub struct EventLog {
     pub rows: Vec<LoggedEvent>,
+    /// The day a scheduled event happened, while its consequences are logged: a treaty signed
+    /// on 3 March is logged on 3 March, not on the first day of the week that contains it.
+    pub on_day: Option<Date>,
 }
 
 impl EventLog {
     pub fn push(&mut self, clock: &Clock, kind: &str, region: &str, value: f64, detail: &str) {
         self.rows.push(LoggedEvent {
             tick: clock.tick,
-            date: clock.date,
+            date: self.on_day.unwrap_or(clock.date),
             kind: kind.to_string(),
             region: region.to_string(),
             district: String::new(),
@@ -554,7 +557,7 @@ impl EventLog {
     ) {
         self.rows.push(LoggedEvent {
             tick: clock.tick,
-            date: clock.date,
+            date: self.on_day.unwrap_or(clock.date),
             kind: kind.to_string(),
             region: region.to_string(),
             district: format!("{region}-{district}"),

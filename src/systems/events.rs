@@ -68,20 +68,23 @@ pub fn events_and_rules(world: &mut World) {
         while plan.next < plan.events.len() && plan.events[plan.next].date <= date {
             let e = plan.events[plan.next].clone();
             plan.next += 1;
-            due.push((e.id, e.action, e.by));
+            due.push((e.id, e.action, e.by, e.date));
         }
     }
-    for (id, action, by) in due {
+    for (id, action, by, day) in due {
+        world.resource_mut::<EventLog>().on_day = Some(day);
         if let Some(party) = by
             && world.resource::<Government>().leader() != Some(party)
         {
             let clock = world.resource::<Clock>().clone();
             let detail = format!("{id}: not taken, {} does not lead the government", party.key());
             world.resource_mut::<EventLog>().push(&clock, "decision_skipped", "", 0.0, &detail);
+            world.resource_mut::<EventLog>().on_day = None;
             continue;
         }
         apply_action(world, &action, &id);
     }
+    world.resource_mut::<EventLog>().on_day = None;
     // Decision rules, on last tick's metrics.
     let clock = world.resource::<Clock>().clone();
     let rules = world.resource::<Plan>().rules.clone();
