@@ -14,9 +14,11 @@ pub mod history;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod schedule;
+pub mod sweep;
 pub mod systems;
 pub mod world;
 
