@@ -274,7 +274,8 @@ Exit code 0 when every file is valid, 2 otherwise, with file:line:col for each e
         scenarios: Vec<PathBuf>,
     },
     /// Run a scenario over a design of coefficient values: a table of every run and charts.
-    #[command(after_help = "Examples:\n  revsim sweep scenarios/baseline.ron --param war.conscription=0.0006:0.0014 --points 5 --runs 10\n  \
+    #[command(
+        after_help = "Examples:\n  revsim sweep scenarios/baseline.ron --param war.conscription=0.0006:0.0014 --points 5 --runs 10\n  \
 revsim sweep scenarios/baseline.ron --param repression.backlash=0:4 --param war.desertion=0.001:0.01 \\\n    \
 --design lhs --points 40 --runs 5 --outcome red_army --outcome uprisings_cum --report\n\n\
 Coefficients are named as in `revsim explain --params SCENARIO` and set as a scenario's SetParameter \
@@ -283,45 +284,9 @@ included; one point: LOW) and every combination; --design lhs takes --points poi
 hypercube drawn from --seed. Every point is run --runs times on the same seeds (repetition r uses \
 seed SEED + r). Writes sweep.csv (one row per run: run, seed, point, each coefficient, status, the \
 final value of every metric, key event dates, end state), manifest.json, scenario.resolved.ron and \
-charts/sweep--<coefficient>--<outcome>.svg (median, 50% and 90% bands, every run as a dot).")]
-    Sweep {
-        /// The scenario file (RON).
-        scenario: PathBuf,
-        /// NAME=LOW:HIGH, a coefficient and its range (repeat for several).
-        #[arg(long = "param", required = true)]
-        params: Vec<revsim::sweep::Range>,
-        /// How points are placed: grid or lhs (Latin hypercube).
-        #[arg(long, default_value = "grid")]
-        design: revsim::sweep::Design,
-        /// Grid: values per coefficient; lhs: points in all.
-        #[arg(long, default_value_t = 5)]
-        points: usize,
-        /// Runs per point (the same seeds at every point).
-        #[arg(long, default_value_t = 10)]
-        runs: usize,
-        /// A metric to chart against each coefficient (repeat; the table has every metric).
-        #[arg(long = "outcome", default_values_t = revsim::sweep::DEFAULT_OUTCOMES.map(String::from))]
-        outcomes: Vec<String>,
-        /// Master seed (repetition r uses seed + r; the Latin hypercube is drawn from it).
-        #[arg(long, default_value_t = 1917)]
-        seed: u64,
-        /// Runs at once (default: the number of cores).
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// People per agent.
-        #[arg(long, default_value_t = 1000)]
-        scale: u32,
-        /// Output folder (default: output/sweep-<scenario name>).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Replace an existing output folder.
-        #[arg(long)]
-        force: bool,
-        #[command(flatten)]
-        charts: ChartArgs,
-        #[command(flatten)]
-        report: ReportArgs,
-    },
+charts/sweep--<coefficient>--<outcome>.svg (median, 50% and 90% bands, every run as a dot)."
+    )]
+    Sweep(SweepArgs),
     /// Write one self-contained HTML page for a run, ensemble, comparison, history or sweep folder.
     #[command(after_help = "Examples:\n  revsim report output/compare-baseline-vs-kronstadt_early_thaw\n  \
 revsim report output/history\n\n\
@@ -334,4 +299,45 @@ A folder without charts gets them drawn first, as `revsim chart DIR` would.")]
         /// A run, ensemble, comparison, history or sweep folder.
         dir: PathBuf,
     },
+}
+
+/// The arguments of `revsim sweep`.
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// The scenario file (RON).
+    pub scenario: PathBuf,
+    /// NAME=LOW:HIGH, a coefficient and its range (repeat for several).
+    #[arg(long = "param", required = true)]
+    pub params: Vec<revsim::sweep::Range>,
+    /// How points are placed: grid or lhs (Latin hypercube).
+    #[arg(long, default_value = "grid")]
+    pub design: revsim::sweep::Design,
+    /// Grid: values per coefficient; lhs: points in all.
+    #[arg(long, default_value_t = 5)]
+    pub points: usize,
+    /// Runs per point (the same seeds at every point).
+    #[arg(long, default_value_t = 10)]
+    pub runs: usize,
+    /// A metric to chart against each coefficient (repeat; the table has every metric).
+    #[arg(long = "outcome", default_values_t = revsim::sweep::DEFAULT_OUTCOMES.map(String::from))]
+    pub outcomes: Vec<String>,
+    /// Master seed (repetition r uses seed + r; the Latin hypercube is drawn from it).
+    #[arg(long, default_value_t = 1917)]
+    pub seed: u64,
+    /// Runs at once (default: the number of cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// People per agent.
+    #[arg(long, default_value_t = 1000)]
+    pub scale: u32,
+    /// Output folder (default: output/sweep-<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }

@@ -19,6 +19,39 @@ fn write_report(wanted: bool, dir: &std::path::Path) -> Result<(), CommandError>
     Ok(())
 }
 
+/// `revsim sweep`: the options from the arguments, the sweep, a summary and the report.
+fn sweep(args: cli::SweepArgs, command_line: String) -> Result<(), CommandError> {
+    let opts = revsim::sweep::SweepOptions {
+        scenario: args.scenario,
+        ranges: args.params,
+        design: args.design,
+        points: args.points,
+        runs: args.runs,
+        seed: args.seed,
+        jobs: args.jobs.unwrap_or_else(cores),
+        scale: args.scale,
+        out: args.out,
+        force: args.force,
+        outcomes: args.outcomes,
+        command_line,
+        charts: args.charts.options(),
+    };
+    let r = revsim::sweep::sweep(&opts)?;
+    eprintln!(
+        "revsim sweep: {} points × {} runs ({} failed) in {:.1} s\nfiles: {}/sweep.csv, manifest.json, charts/",
+        r.points,
+        args.runs,
+        r.failed,
+        r.wall_seconds,
+        r.dir.display()
+    );
+    if r.failed > 0 {
+        let message = format!("{} of {} runs failed (see the message column of sweep.csv)", r.failed, r.runs);
+        return Err(CommandError::Run { seed: args.seed, message });
+    }
+    write_report(args.report.report, &r.dir)
+}
+
 fn main() {
     let args = cli::Cli::parse();
     let command_line = std::env::args().collect::<Vec<_>>().join(" ");
@@ -30,7 +63,20 @@ fn main() {
                 write_report(html.report, &report.dir)
             })
         }
-        cli::Command::Ensemble { scenario, runs, seed, jobs, scale, out, force, resume, quiet, fail_run, charts, report: html } => {
+        cli::Command::Ensemble {
+            scenario,
+            runs,
+            seed,
+            jobs,
+            scale,
+            out,
+            force,
+            resume,
+            quiet,
+            fail_run,
+            charts,
+            report: html,
+        } => {
             let opts = EnsembleOptions {
                 scenario,
                 runs,
@@ -77,7 +123,20 @@ fn main() {
                 write_report(html.report, &dir)
             })
         }
-        cli::Command::History { runs, from, scenario, targets, seed, jobs, scale, out, force, quiet, charts, report: html } => {
+        cli::Command::History {
+            runs,
+            from,
+            scenario,
+            targets,
+            seed,
+            jobs,
+            scale,
+            out,
+            force,
+            quiet,
+            charts,
+            report: html,
+        } => {
             let ensemble = EnsembleOptions {
                 force,
                 quiet,
@@ -115,54 +174,8 @@ fn main() {
                 .map(|files| eprintln!("{} charts written to {}/charts/", files.len(), dir.display()))
                 .map_err(|e| CommandError::Input(e.to_string()))
         }
-        cli::Command::Sweep {
-            scenario,
-            params,
-            design,
-            points,
-            runs,
-            outcomes,
-            seed,
-            jobs,
-            scale,
-            out,
-            force,
-            charts,
-            report: html,
-        } => {
-            let opts = revsim::sweep::SweepOptions {
-                scenario,
-                ranges: params,
-                design,
-                points,
-                runs,
-                seed,
-                jobs: jobs.unwrap_or_else(cores),
-                scale,
-                out,
-                force,
-                outcomes,
-                command_line,
-                charts: charts.options(),
-            };
-            revsim::sweep::sweep(&opts).and_then(|r| {
-                eprintln!(
-                    "revsim sweep: {} points × {} runs ({} failed) in {:.1} s\nfiles: {}/sweep.csv, manifest.json, charts/",
-                    r.points,
-                    r.runs / r.points.max(1),
-                    r.failed,
-                    r.wall_seconds,
-                    r.dir.display()
-                );
-                if r.failed > 0 {
-                    return Err(CommandError::Run { seed, message: format!("{} of {} runs failed", r.failed, r.runs) });
-                }
-                write_report(html.report, &r.dir)
-            })
-        }
-        cli::Command::Report { dir } => {
-            revsim::report::write(&dir).map(|path| eprintln!("report: {}", path.display()))
-        }
+        cli::Command::Sweep(args) => sweep(args, command_line),
+        cli::Command::Report { dir } => revsim::report::write(&dir).map(|path| eprintln!("report: {}", path.display())),
         cli::Command::List { dir } => commands::list(&dir).map(|text| print!("{text}")),
         cli::Command::Explain { scenario, params: true } => {
             commands::parameter_table(&scenario).map(|text| print!("{text}"))

@@ -43,8 +43,10 @@ fn read(path: &Path) -> String {
 }
 
 /// The tags and attributes by which an HTML page can make a request.
-const REQUESTS: [&str; 12] =
-    ["http:", "https:", "src=", "href=\"/", "href=\"h", "<link", "<img", "<iframe", "url(", "@import", "srcset", "<object"];
+const REQUESTS: [&str; 12] = [
+    "http:", "https:", "src=", "href=\"/", "href=\"h", "<link", "<img", "<iframe", "url(", "@import", "srcset",
+    "<object",
+];
 
 #[test]
 fn the_report_of_a_comparison_holds_the_question_the_answer_every_chart_and_the_commands() {
@@ -56,7 +58,9 @@ fn the_report_of_a_comparison_holds_the_question_the_answer_every_chart_and_the_
     assert!(html.contains("default-src 'none'"), "a policy forbids every request");
     assert_eq!(html.matches("<script").count(), 1, "one script, the page's own");
     // The question: both scenarios, with the alternative's divergence and sources.
-    for text in ["History as it happened", "Kronstadt: an early thaw", "diverges from its base on 1921-03-05", "L861-863"] {
+    for text in
+        ["History as it happened", "Kronstadt: an early thaw", "diverges from its base on 1921-03-05", "L861-863"]
+    {
         assert!(html.contains(text), "missing: {text}");
     }
     // The answer: effects in words with intervals, and the forest plot.
@@ -71,7 +75,11 @@ fn the_report_of_a_comparison_holds_the_question_the_answer_every_chart_and_the_
     }
     assert!(charts.len() > 100, "{} charts", charts.len());
     for chart in &charts {
-        assert!(html.contains(&format!("<code>{}</code></figcaption>", chart.display())), "{} not inline", chart.display());
+        assert!(
+            html.contains(&format!("<code>{}</code></figcaption>", chart.display())),
+            "{} not inline",
+            chart.display()
+        );
     }
     assert_eq!(html.matches("<svg").count(), charts.len());
     // The history fit, and the exact command of each run.
@@ -119,7 +127,9 @@ fn a_folder_that_is_no_output_is_refused_and_nothing_is_written() {
     std::fs::create_dir_all(&out).unwrap();
     let result = revsim().arg("report").arg(&out).output().unwrap();
     assert_eq!(result.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&result.stderr).contains("not a run, ensemble, comparison, history or sweep folder"));
+    assert!(
+        String::from_utf8_lossy(&result.stderr).contains("not a run, ensemble, comparison, history or sweep folder")
+    );
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
     std::fs::remove_dir_all(&out).unwrap();
 }
@@ -136,7 +146,10 @@ fn chromium() -> PathBuf {
     let apt = |args: &[&str]| Command::new("apt-get").args(args).env("DEBIAN_FRONTEND", "noninteractive").status();
     let installed = apt(&["update", "-qq"]).is_ok_and(|s| s.success())
         && apt(&["install", "-y", "-qq", "chromium"]).is_ok_and(|s| s.success());
-    assert!(installed, "chromium is missing and `apt-get install -y chromium` failed (run the tests as root, or install it)");
+    assert!(
+        installed,
+        "chromium is missing and `apt-get install -y chromium` failed (run the tests as root, or install it)"
+    );
     found("chromium").expect("chromium on the PATH after installing it")
 }
 
@@ -181,7 +194,11 @@ fn headless_chromium_renders_the_report_and_no_request_leaves_the_file() {
     let (_, stderr) = headless(
         &page,
         &work.join("profile-1"),
-        &[format!("--screenshot={}", shot.display()), format!("--log-net-log={}", netlog.display()), "--net-log-capture-mode=Everything".into()],
+        &[
+            format!("--screenshot={}", shot.display()),
+            format!("--log-net-log={}", netlog.display()),
+            "--net-log-capture-mode=Everything".into(),
+        ],
     );
     // Nothing was refused by the page's policy (no request was even tried), and the network
     // log holds no request made by the page.

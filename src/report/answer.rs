@@ -19,7 +19,8 @@ pub fn answer(kind: Kind, dir: &Path) -> Result<String, CommandError> {
         Kind::Ensemble => Ok(ensemble(&EnsembleData::load(dir).map_err(chart_err)?)),
         Kind::Run => Ok(run(&RunData::load(dir).map_err(chart_err)?, dir)),
         Kind::History => {
-            Ok("<p>The answer is the fit to history below: each target, the historical range and the model's.</p>\n".into())
+            Ok("<p>The answer is the fit to history below: each target, the historical range and the model's.</p>\n"
+                .into())
         }
         Kind::Sweep => super::sweep::answer(dir),
     }
@@ -93,7 +94,16 @@ fn comparison(c: &ComparisonData, dir: &Path) -> String {
         .iter()
         .map(|e| {
             let n = |v: f64| crate::output::fmt_num(v);
-            vec![e.metric.clone(), e.scenario.clone(), e.statistic.clone(), n(e.baseline), n(e.alternative), n(e.difference), n(e.ci_low), n(e.ci_high)]
+            vec![
+                e.metric.clone(),
+                e.scenario.clone(),
+                e.statistic.clone(),
+                n(e.baseline),
+                n(e.alternative),
+                n(e.difference),
+                n(e.ci_low),
+                n(e.ci_high),
+            ]
         })
         .collect();
     let headers = ["metric", "scenario", "statistic", "baseline", "alternative", "difference", "ci_low", "ci_high"];
@@ -146,7 +156,13 @@ fn ensemble(e: &EnsembleData) -> String {
         let _ = writeln!(
             out,
             "<li>{}</li>",
-            esc(&format!("{label}: {k} of {} runs ({}; 95% interval {} to {})", shares.n, human(*share, true), human(*lo, true), human(*hi, true)))
+            esc(&format!(
+                "{label}: {k} of {} runs ({}; 95% interval {} to {})",
+                shares.n,
+                human(*share, true),
+                human(*lo, true),
+                human(*hi, true)
+            ))
         );
     }
     out.push_str("</ul>\n<h3>When the key events happen</h3>\n");
@@ -157,7 +173,11 @@ fn ensemble(e: &EnsembleData) -> String {
         .filter_map(|m| {
             let q = e.summary.get(m)?.last()?;
             let share = is_share(m);
-            Some(vec![chart::metric_info(m).label, human(q.p50, share), format!("{} – {}", human(q.p05, share), human(q.p95, share))])
+            Some(vec![
+                chart::metric_info(m).label,
+                human(q.p50, share),
+                format!("{} – {}", human(q.p05, share), human(q.p95, share)),
+            ])
         })
         .collect();
     out.push_str(&table(&["indicator", "median at the end", "90% of runs"], &rows, false, |_| String::new()));

@@ -126,7 +126,8 @@ pub fn page(title: &str, body: &str) -> String {
 pub fn table(headers: &[&str], rows: &[Vec<String>], sortable: bool, row_class: impl Fn(usize) -> String) -> String {
     let numeric: Vec<bool> = (0..headers.len())
         .map(|c| {
-            let cells: Vec<&str> = rows.iter().filter_map(|r| r.get(c)).map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+            let cells: Vec<&str> =
+                rows.iter().filter_map(|r| r.get(c)).map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
             !cells.is_empty() && cells.iter().all(|s| s.replace('−', "-").trim_end_matches('%').parse::<f64>().is_ok())
         })
         .collect();
@@ -186,12 +187,16 @@ mod tests {
 
     #[test]
     fn everything_that_could_open_a_tag_or_attribute_is_escaped() {
-        assert_eq!(esc(r#"<script>"a" & 'b'</script>"#), "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;");
+        assert_eq!(
+            esc(r#"<script>"a" & 'b'</script>"#),
+            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
+        );
     }
 
     #[test]
     fn base64_matches_rfc_4648_vectors() {
-        let cases = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE=")];
+        let cases =
+            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE=")];
         for (plain, encoded) in cases {
             assert_eq!(base64(plain.as_bytes()), encoded);
         }

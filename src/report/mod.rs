@@ -86,7 +86,11 @@ pub fn render(dir: &Path) -> Result<String, CommandError> {
     let manifest = read_json(&dir.join("manifest.json"));
     let scenarios = scenario_folders(dir, kind)?;
     let title = page_title(kind, &manifest, &scenarios);
-    let mut body = format!("<header>\n<h1>{}</h1>\n<p class=\"meta\">{}</p>\n</header>\n", esc(&title), meta_line(kind, &manifest, dir));
+    let mut body = format!(
+        "<header>\n<h1>{}</h1>\n<p class=\"meta\">{}</p>\n</header>\n",
+        esc(&title),
+        meta_line(kind, &manifest, dir)
+    );
     body.push_str(
         "<nav class=\"noprint\"><a href=\"#question\">The question</a><a href=\"#answer\">The answer</a>\
          <a href=\"#history\">History</a><a href=\"#charts\">Charts</a><a href=\"#rebuild\">Rebuild</a>\
@@ -203,7 +207,11 @@ fn meta_line(kind: Kind, m: &serde_json::Value, dir: &Path) -> String {
     let mut parts = vec![format!("revsim {}", esc(str_of(m, "version").unwrap_or("")))];
     let number = |key: &str| m.get(key).and_then(|v| v.as_u64());
     if let Some(n) = number("runs") {
-        parts.push(format!("{n} run{}{}", if n == 1 { "" } else { "s" }, if kind == Kind::Comparison { " per scenario" } else { "" }));
+        parts.push(format!(
+            "{n} run{}{}",
+            if n == 1 { "" } else { "s" },
+            if kind == Kind::Comparison { " per scenario" } else { "" }
+        ));
     }
     if let Some(s) = number("seed") {
         parts.push(format!("seed {s}"));
@@ -301,7 +309,9 @@ fn history_section(dir: &Path, scenarios: &[ScenarioFolder]) -> Result<String, C
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let f = |v: f64| if r.dates { chart::Date::from_days(v.round() as i32).to_string() } else { html::human(v, false) };
+            let f = |v: f64| {
+                if r.dates { chart::Date::from_days(v.round() as i32).to_string() } else { html::human(v, false) }
+            };
             vec![
                 r.target.clone(),
                 r.metric.clone(),
@@ -313,7 +323,8 @@ fn history_section(dir: &Path, scenarios: &[ScenarioFolder]) -> Result<String, C
             ]
         })
         .collect();
-    let headers = ["target", "metric", "date", "history: low – central – high", "model median", "model 5%–95%", "verdict"];
+    let headers =
+        ["target", "metric", "date", "history: low – central – high", "model median", "model 5%–95%", "verdict"];
     out.push_str(&table(&headers, &cells, true, |i| rows[i].verdict.clone()));
     out.push_str("</section>\n");
     Ok(out)
@@ -321,7 +332,9 @@ fn history_section(dir: &Path, scenarios: &[ScenarioFolder]) -> Result<String, C
 
 fn svg_files(charts: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(charts)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "svg")).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "svg")).collect()
+        })
         .unwrap_or_default();
     files.sort();
     files
@@ -353,7 +366,11 @@ pub(crate) fn figure(path: &Path) -> String {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let label = caption(&stem);
     match std::fs::read_to_string(path).ok().and_then(|t| svg::inline(&t, &label)) {
-        Some(svg) => format!("<figure>\n{svg}\n<figcaption>{} · <code>{}</code></figcaption>\n</figure>\n", esc(&label), esc(&path.display().to_string())),
+        Some(svg) => format!(
+            "<figure>\n{svg}\n<figcaption>{} · <code>{}</code></figcaption>\n</figure>\n",
+            esc(&label),
+            esc(&path.display().to_string())
+        ),
         None => String::new(),
     }
 }
@@ -377,10 +394,19 @@ fn charts_of(dir: &Path, heading: &str, open_leading: bool) -> String {
     if open_leading {
         let _ = writeln!(out, "<h3>{}</h3>\n{lead_html}", esc(heading));
         if !rest.is_empty() {
-            let _ = writeln!(out, "<details><summary>Every metric over time ({} charts)</summary>\n<div class=\"grid\">\n{rest_html}</div>\n</details>", rest.len());
+            let _ = writeln!(
+                out,
+                "<details><summary>Every metric over time ({} charts)</summary>\n<div class=\"grid\">\n{rest_html}</div>\n</details>",
+                rest.len()
+            );
         }
     } else {
-        let _ = writeln!(out, "<details><summary>{} ({} charts)</summary>\n{lead_html}<div class=\"grid\">\n{rest_html}</div>\n</details>", esc(heading), files.len());
+        let _ = writeln!(
+            out,
+            "<details><summary>{} ({} charts)</summary>\n{lead_html}<div class=\"grid\">\n{rest_html}</div>\n</details>",
+            esc(heading),
+            files.len()
+        );
     }
     out
 }
@@ -481,7 +507,12 @@ fn manifest_section(dir: &Path, scenarios: &[ScenarioFolder]) -> String {
     for d in dirs {
         let path = d.join("manifest.json");
         if let Ok(text) = std::fs::read_to_string(&path) {
-            let _ = writeln!(out, "<details><summary><code>{}</code></summary><pre>{}</pre></details>", esc(&path.display().to_string()), esc(&text));
+            let _ = writeln!(
+                out,
+                "<details><summary><code>{}</code></summary><pre>{}</pre></details>",
+                esc(&path.display().to_string()),
+                esc(&text)
+            );
         }
     }
     out.push_str("</section>\n");

@@ -8,13 +8,44 @@
 use super::html::esc;
 use std::fmt::Write as _;
 
-const ELEMENTS: &[&str] = &["svg", "g", "rect", "line", "polyline", "polygon", "circle", "ellipse", "path", "text", "tspan"];
+const ELEMENTS: &[&str] =
+    &["svg", "g", "rect", "line", "polyline", "polygon", "circle", "ellipse", "path", "text", "tspan"];
 
 const ATTRIBUTES: &[&str] = &[
-    "viewBox", "width", "height", "x", "y", "dx", "dy", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "points",
-    "d", "fill", "fill-opacity", "stroke", "stroke-width", "stroke-opacity", "stroke-dasharray", "stroke-linecap",
-    "stroke-linejoin", "opacity", "transform", "font-family", "font-size", "font-weight", "font-style",
-    "text-anchor", "dominant-baseline",
+    "viewBox",
+    "width",
+    "height",
+    "x",
+    "y",
+    "dx",
+    "dy",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "points",
+    "d",
+    "fill",
+    "fill-opacity",
+    "stroke",
+    "stroke-width",
+    "stroke-opacity",
+    "stroke-dasharray",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "opacity",
+    "transform",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "font-style",
+    "text-anchor",
+    "dominant-baseline",
 ];
 
 /// A number with many decimals (plotters writes font sizes to 15) shortened to two.
@@ -100,7 +131,7 @@ mod tests {
         assert!(out.contains(r##"<rect x="0" y="0" width="10" height="10" fill="#FFFFFF"></rect>"##));
         assert!(out.contains(r#"font-size="35.24">Red &lt;Army&gt; &amp; &quot;Whites&quot;</text>"#));
         assert!(out.contains(r#"aria-label="a &quot;chart&quot;""#) && out.contains(r#"viewBox="0 0 1600 1000""#));
-        assert!(out.contains(r#"<polyline points="28,148 76,148" stroke="#0072B2"></polyline>"#));
+        assert!(out.contains(r##"<polyline points="28,148 76,148" stroke="#0072B2"></polyline>"##));
     }
 
     #[test]

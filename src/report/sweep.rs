@@ -28,7 +28,12 @@ pub fn describe(_dir: &Path, m: &serde_json::Value) -> String {
             a.iter()
                 .map(|p| {
                     let f = |k: &str| p.get(k).and_then(|v| v.as_f64()).map(|v| v.to_string()).unwrap_or_default();
-                    vec![p.get("name").and_then(|v| v.as_str()).unwrap_or("").to_string(), f("low"), f("high"), f("scenario_value")]
+                    vec![
+                        p.get("name").and_then(|v| v.as_str()).unwrap_or("").to_string(),
+                        f("low"),
+                        f("high"),
+                        f("scenario_value"),
+                    ]
                 })
                 .collect()
         })
@@ -69,7 +74,8 @@ pub fn answer(dir: &Path) -> Result<String, CommandError> {
     headers.push("status".into());
     headers.extend(sweep::chart::outcomes_of(dir).iter().map(|o| format!("final_{o}")));
     headers.push("end_state".into());
-    let rows: Vec<Vec<String>> = (0..t.rows.len()).map(|i| headers.iter().map(|h| t.text(i, h).to_string()).collect()).collect();
+    let rows: Vec<Vec<String>> =
+        (0..t.rows.len()).map(|i| headers.iter().map(|h| t.text(i, h).to_string()).collect()).collect();
     let names: Vec<&str> = headers.iter().map(String::as_str).collect();
     let _ = writeln!(
         out,
@@ -94,8 +100,11 @@ pub fn rebuild(dir: &Path, m: &serde_json::Value) -> Result<String, CommandError
     let scale = m.get("scale").and_then(|v| v.as_u64()).map(|s| format!(" --scale {s}")).unwrap_or_default();
     let rows: Vec<Vec<String>> = (0..t.rows.len())
         .map(|i| {
-            let params: String =
-                t.params.iter().map(|p| format!(" --param {}", shell_word(&format!("{p}={v}:{v}", v = t.text(i, p))))).collect();
+            let params: String = t
+                .params
+                .iter()
+                .map(|p| format!(" --param {}", shell_word(&format!("{p}={v}:{v}", v = t.text(i, p)))))
+                .collect();
             let command = format!(
                 "revsim sweep {}{params} --points 1 --runs 1 --seed {}{scale}",
                 shell_word(scenario),

@@ -45,9 +45,13 @@ pub fn read_table(dir: &Path) -> Result<SweepTable, CommandError> {
     let err = |e: csv::Error| CommandError::Input(format!("{}: {e}", path.display()));
     let mut reader = csv::Reader::from_path(&path).map_err(err)?;
     let headers: Vec<String> = reader.headers().map_err(err)?.iter().map(str::to_string).collect();
-    let (Some(point), Some(status)) = (headers.iter().position(|h| h == "point"), headers.iter().position(|h| h == "status"))
+    let (Some(point), Some(status)) =
+        (headers.iter().position(|h| h == "point"), headers.iter().position(|h| h == "status"))
     else {
-        return Err(CommandError::Input(format!("{}: not a sweep table (no `point` and `status` columns)", path.display())));
+        return Err(CommandError::Input(format!(
+            "{}: not a sweep table (no `point` and `status` columns)",
+            path.display()
+        )));
     };
     let params = headers[point + 1..status.max(point + 1)].to_vec();
     let rows = reader.records().collect::<Result<Vec<_>, _>>().map_err(err)?;
@@ -64,7 +68,8 @@ pub struct Group {
 
 /// The groups of (coefficient, outcome) pairs, in order of the coefficient.
 pub fn groups(xs: &[f64], ys: &[f64]) -> Vec<Group> {
-    let mut pairs: Vec<(f64, f64)> = xs.iter().zip(ys).map(|(x, y)| (*x, *y)).filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
+    let mut pairs: Vec<(f64, f64)> =
+        xs.iter().zip(ys).map(|(x, y)| (*x, *y)).filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
     pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     let mut distinct: Vec<f64> = pairs.iter().map(|p| p.0).collect();
     distinct.dedup();
@@ -130,8 +135,7 @@ pub fn draw_charts(dir: &Path, opts: &ChartOptions) -> Result<Vec<PathBuf>, Comm
                 let tmp = charts.join(format!(".{name}.tmp.png"));
                 plot.draw(BitMapBackend::new(&tmp, (opts.width.max(400), opts.height.max(250))).into_drawing_area())
                     .map_err(CommandError::Chart)?;
-                std::fs::rename(&tmp, &path)
-                    .map_err(|e| CommandError::Chart(format!("{}: {e}", path.display())))?;
+                std::fs::rename(&tmp, &path).map_err(|e| CommandError::Chart(format!("{}: {e}", path.display())))?;
                 out.push(path);
             }
         }
@@ -155,7 +159,8 @@ const BLUE: RGBColor = RGBColor(0, 114, 178);
 const GREY: RGBColor = RGBColor(90, 90, 90);
 
 fn span(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) = values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) =
+        values.filter(|v| v.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     if !lo.is_finite() {
         return (0.0, 1.0);
     }
@@ -196,12 +201,16 @@ impl Plot<'_> {
             chart.draw_series(std::iter::once(Polygon::new(band, BLUE.mix(alpha).filled()))).map_err(e)?;
         }
         let dots = self.xs.iter().zip(self.ys).filter(|(x, y)| x.is_finite() && y.is_finite());
-        chart.draw_series(dots.map(|(x, y)| Circle::new((*x, *y), (2.0 * s) as i32, GREY.mix(0.45).filled()))).map_err(e)?;
+        chart
+            .draw_series(dots.map(|(x, y)| Circle::new((*x, *y), (2.0 * s) as i32, GREY.mix(0.45).filled())))
+            .map_err(e)?;
         let median: Vec<(f64, f64)> = self.groups.iter().map(|g| (g.x, g.q[2])).collect();
         chart.draw_series(LineSeries::new(median.clone(), BLUE.stroke_width((2.5 * s) as u32))).map_err(e)?;
         chart.draw_series(median.iter().map(|p| Circle::new(*p, (3.5 * s) as i32, BLUE.filled()))).map_err(e)?;
-        let note = format!("{n} runs · line: median at each value · shaded: middle 50% and 90% of runs · dots: single runs");
-        root.draw_text(&note, &font(11.0).color(&GREY), (10, root.dim_in_pixel().1 as i32 - (16.0 * s) as i32)).map_err(e)?;
+        let note =
+            format!("{n} runs · line: median at each value · shaded: middle 50% and 90% of runs · dots: single runs");
+        root.draw_text(&note, &font(11.0).color(&GREY), (10, root.dim_in_pixel().1 as i32 - (16.0 * s) as i32))
+            .map_err(e)?;
         root.present().map_err(e)
     }
 }

@@ -156,20 +156,23 @@ pub struct SweepReport {
 fn at_point(base: &Resolved, ranges: &[Range], values: &[f64]) -> Result<(Resolved, Vec<f64>), CommandError> {
     let mut r = base.clone();
     for (range, v) in ranges.iter().zip(values) {
-        let set = |s: &mut scenario::Scenario, v: f64| scenario::apply_change(s, &Change::SetParameter(range.name.clone(), v));
+        let set = |s: &mut scenario::Scenario, v: f64| {
+            scenario::apply_change(s, &Change::SetParameter(range.name.clone(), v))
+        };
         if set(&mut r.scenario, *v).is_err() {
             set(&mut r.scenario, v.round()).map_err(|e| CommandError::Input(format!("--param {}: {e}", range.name)))?;
         }
     }
     let problems = scenario::validate(&r.scenario);
     if !problems.is_empty() {
-        return Err(CommandError::Input(format!("a point of the sweep makes an invalid scenario: {}", problems.join("; "))));
+        return Err(CommandError::Input(format!(
+            "a point of the sweep makes an invalid scenario: {}",
+            problems.join("; ")
+        )));
     }
     let names = r.params().names();
-    let set: Vec<f64> = ranges
-        .iter()
-        .map(|range| names.iter().find(|(n, _)| *n == range.name).map_or(f64::NAN, |(_, v)| *v))
-        .collect();
+    let set: Vec<f64> =
+        ranges.iter().map(|range| names.iter().find(|(n, _)| *n == range.name).map_or(f64::NAN, |(_, v)| *v)).collect();
     Ok((r, set))
 }
 
@@ -183,14 +186,21 @@ fn check(opts: &SweepOptions, base: &Resolved) -> Result<(), CommandError> {
     }
     let total = opts.points.checked_pow(opts.ranges.len() as u32).unwrap_or(usize::MAX);
     if opts.design == Design::Grid && total > MAX_POINTS {
-        return bad(format!("a grid of {} values of {} coefficients is over {MAX_POINTS} points: use --design lhs", opts.points, opts.ranges.len()));
+        return bad(format!(
+            "a grid of {} values of {} coefficients is over {MAX_POINTS} points: use --design lhs",
+            opts.points,
+            opts.ranges.len()
+        ));
     }
     let names = base.params().names();
     for (i, r) in opts.ranges.iter().enumerate() {
         if !names.iter().any(|(n, _)| *n == r.name) {
             let near = scenario::did_you_mean(&r.name, names.iter().map(|(n, _)| n.as_str()));
             let near = near.map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
-            return bad(format!("no parameter named `{}`{near}; `revsim explain --params SCENARIO` lists them", r.name));
+            return bad(format!(
+                "no parameter named `{}`{near}; `revsim explain --params SCENARIO` lists them",
+                r.name
+            ));
         }
         if opts.ranges[..i].iter().any(|o| o.name == r.name) {
             return bad(format!("--param {} is given twice", r.name));
@@ -198,7 +208,9 @@ fn check(opts: &SweepOptions, base: &Resolved) -> Result<(), CommandError> {
     }
     for o in &opts.outcomes {
         if !METRICS.contains(&o.as_str()) {
-            let near = scenario::did_you_mean(o, METRICS.iter().copied()).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+            let near = scenario::did_you_mean(o, METRICS.iter().copied())
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
             return bad(format!("--outcome: no metric `{o}`{near}"));
         }
     }
@@ -262,11 +274,15 @@ fn run_all(points: &[(Resolved, Vec<f64>)], opts: &SweepOptions) -> Vec<String> 
                     let (point, rep) = (k / opts.runs, k % opts.runs);
                     let seed = run_seed(opts.seed, rep);
                     let (resolved, values) = &points[point];
-                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| simulate(resolved, seed, opts.scale)))
-                        .unwrap_or_else(|panic| {
-                            let text = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
-                            Err(format!("panicked: {}", text.unwrap_or_else(|| "panic".into())))
-                        });
+                    let result =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| simulate(resolved, seed, opts.scale)))
+                            .unwrap_or_else(|panic| {
+                                let text = panic
+                                    .downcast_ref::<String>()
+                                    .cloned()
+                                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
+                                Err(format!("panicked: {}", text.unwrap_or_else(|| "panic".into())))
+                            });
                     if tx.send((k, row(k, seed, point, values, &result))).is_err() {
                         break;
                     }
@@ -286,7 +302,8 @@ pub fn sweep(opts: &SweepOptions) -> Result<SweepReport, CommandError> {
     let base = scenario::load(&opts.scenario)?;
     check(opts, &base)?;
     let values = design_points(&opts.ranges, opts.design, opts.points, opts.seed);
-    let points: Vec<(Resolved, Vec<f64>)> = values.iter().map(|v| at_point(&base, &opts.ranges, v)).collect::<Result<_, _>>()?;
+    let points: Vec<(Resolved, Vec<f64>)> =
+        values.iter().map(|v| at_point(&base, &opts.ranges, v)).collect::<Result<_, _>>()?;
     let dir = opts.out.clone().unwrap_or_else(|| Path::new("output").join(format!("sweep-{}", base.scenario.name)));
     output::check_out_dir(&dir, opts.force)?;
     let started = output::now_utc();
@@ -340,7 +357,10 @@ mod tests {
 
     #[test]
     fn ranges_parse_and_bad_ones_are_refused() {
-        assert_eq!("war.conscription=0.001:0.002".parse::<Range>(), Ok(Range { name: "war.conscription".into(), low: 0.001, high: 0.002 }));
+        assert_eq!(
+            "war.conscription=0.001:0.002".parse::<Range>(),
+            Ok(Range { name: "war.conscription".into(), low: 0.001, high: 0.002 })
+        );
         for bad in ["war.conscription", "a=1", "a=x:2", "a=2:1", "a=1:inf"] {
             assert!(bad.parse::<Range>().is_err(), "{bad}");
         }
