@@ -276,7 +276,7 @@ Exit code 0 when every file is valid, 2 otherwise, with file:line:col for each e
     /// Run a scenario over a design of coefficient values: a table of every run and charts.
     #[command(
         after_help = "Examples:\n  revsim sweep scenarios/baseline.ron --param war.conscription=0.0006:0.0014 --points 5 --runs 10\n  \
-revsim sweep scenarios/baseline.ron --param repression.backlash=0:4 --param war.desertion=0.001:0.01 \\\n    \
+revsim sweep scenarios/baseline.ron --param repression.backlash=0:4 --param war.desertion_base=0.001:0.004 \\\n    \
 --design lhs --points 40 --runs 5 --outcome red_army --outcome uprisings_cum --report\n\n\
 Coefficients are named as in `revsim explain --params SCENARIO` and set as a scenario's SetParameter \
 would set them. --design grid takes --points evenly spaced values of each coefficient (LOW and HIGH \

@@ -91,10 +91,11 @@ pub fn render(dir: &Path) -> Result<String, CommandError> {
         esc(&title),
         meta_line(kind, &manifest, dir)
     );
-    body.push_str(
-        "<nav class=\"noprint\"><a href=\"#question\">The question</a><a href=\"#answer\">The answer</a>\
-         <a href=\"#history\">History</a><a href=\"#charts\">Charts</a><a href=\"#rebuild\">Rebuild</a>\
-         <a href=\"#manifest\">Manifests</a></nav>\n",
+    let history = if dir.join("history.csv").is_file() { "<a href=\"#history\">History</a>" } else { "" };
+    let _ = writeln!(
+        body,
+        "<nav class=\"noprint\"><a href=\"#question\">The question</a><a href=\"#answer\">The answer</a>{history}\
+         <a href=\"#charts\">Charts</a><a href=\"#rebuild\">Rebuild</a><a href=\"#manifest\">Manifests</a></nav>"
     );
     body.push_str(&question(kind, dir, &scenarios, &manifest));
     body.push_str("<section id=\"answer\">\n<h2>The answer</h2>\n");
@@ -385,9 +386,9 @@ fn charts_of(dir: &Path, heading: &str, open_leading: bool) -> String {
         return String::new();
     }
     let stem = |p: &PathBuf| p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let (lead, rest): (Vec<&PathBuf>, Vec<&PathBuf>) = files.iter().partition(|p| LEADING.contains(&stem(p).as_str()));
-    let mut lead = lead;
-    lead.sort_by_key(|p| LEADING.iter().position(|l| *l == stem(p)));
+    let leading = |s: &str| LEADING.contains(&s) || s.starts_with("sweep--");
+    let (mut lead, rest): (Vec<&PathBuf>, Vec<&PathBuf>) = files.iter().partition(|p| leading(&stem(p)));
+    lead.sort_by_key(|p| (LEADING.iter().position(|l| *l == stem(p)), stem(p)));
     let mut out = String::new();
     let lead_html: String = lead.iter().map(|p| figure(p)).collect();
     let rest_html: String = rest.iter().map(|p| figure(p)).collect();

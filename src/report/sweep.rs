@@ -12,8 +12,8 @@ use std::path::Path;
 pub fn describe(_dir: &Path, m: &serde_json::Value) -> String {
     let n = |k: &str| m.get(k).and_then(|v| v.as_u64()).unwrap_or(0);
     let design = match m.get("design").and_then(|d| d.as_str()) {
-        Some("lhs") => "a Latin hypercube",
-        _ => "a grid",
+        Some("lhs") => "A Latin hypercube",
+        _ => "A grid",
     };
     let mut out = format!(
         "<p class=\"lead\">How much do these coefficients matter? {design} of {} points, each run {} times on the same \
@@ -59,11 +59,11 @@ pub fn answer(dir: &Path) -> Result<String, CommandError> {
                 human(first.q[2], share),
                 human(first.q[0], share),
                 human(first.q[4], share),
-                human(first.x, false),
+                crate::output::fmt_num(first.x),
                 human(last.q[2], share),
                 human(last.q[0], share),
                 human(last.q[4], share),
-                human(last.x, false),
+                crate::output::fmt_num(last.x),
             );
             let _ = writeln!(out, "<li>{}</li>", esc(&line));
         }

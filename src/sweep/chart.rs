@@ -155,6 +155,22 @@ struct Plot<'a> {
     ys: &'a [f64],
 }
 
+/// An axis label: 2.4 M, 385 k, 0.25, 12 (in the unit of the axis's largest value, to the
+/// precision its span needs).
+fn tick(v: f64, (lo, hi): (f64, f64)) -> String {
+    let span = hi - lo;
+    let (div, suffix) = if lo.abs().max(hi.abs()) >= 1e6 {
+        (1e6, " M")
+    } else if lo.abs().max(hi.abs()) >= 1e4 {
+        (1e3, " k")
+    } else {
+        (1.0, "")
+    };
+    let step = span / div / 10.0;
+    let decimals = if step >= 1.0 { 0 } else { (-step.log10()).ceil() as usize };
+    format!("{:.*}{suffix}", decimals.min(6), v / div)
+}
+
 const BLUE: RGBColor = RGBColor(0, 114, 178);
 const GREY: RGBColor = RGBColor(90, 90, 90);
 
@@ -188,7 +204,10 @@ impl Plot<'_> {
             .map_err(e)?;
         chart
             .configure_mesh()
-            .light_line_style(RGBColor(235, 235, 235))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(225, 225, 225))
+            .x_label_formatter(&|v| tick(*v, (x0, x1)))
+            .y_label_formatter(&|v| tick(*v, (y0, y1)))
             .x_desc(self.param)
             .y_desc(info.unit.as_str())
             .label_style(font(12.0))
