@@ -26,11 +26,21 @@ pub fn answer(kind: Kind, dir: &Path) -> Result<String, CommandError> {
     }
 }
 
-/// "+12%" / "−3.4 points": a difference on the forest plot's axis.
-fn signed(v: f64, points: bool) -> String {
+/// "+12%" / "−3.4 points": a difference on the forest plot's axis, with `digits` decimals.
+fn signed(v: f64, points: bool, digits: usize) -> String {
     let unit = if points { " points" } else { "%" };
-    let digits = if v.abs() >= 10.0 { 0 } else { 1 };
     format!("{}{:.*}{unit}", if v > 0.0 { "+" } else { "" }, digits, v).replace('-', "−")
+}
+
+/// Decimals that show an interval `width` wide to two significant digits (none from 10 up).
+fn decimals(width: f64) -> usize {
+    if !(width > 0.0) {
+        1
+    } else if width >= 10.0 {
+        0
+    } else {
+        ((1.0 - width.log10().floor()) as usize).min(4)
+    }
 }
 
 fn is_clear(r: &ForestRow) -> bool {
@@ -42,13 +52,14 @@ fn effect_sentence(r: &ForestRow) -> String {
         return format!("{}: {} (no relative change: the baseline is zero)", r.label, r.note);
     }
     let what = if r.points { "difference" } else { "change" };
+    let d = decimals(r.hi - r.lo);
     format!(
         "{}: {} — a {what} of {} (95% interval {} to {})",
         r.label,
         r.note,
-        signed(r.x, r.points),
-        signed(r.lo, r.points),
-        signed(r.hi, r.points)
+        signed(r.x, r.points, d),
+        signed(r.lo, r.points, d),
+        signed(r.hi, r.points, d)
     )
 }
 
@@ -203,4 +214,34 @@ fn run(r: &RunData, dir: &Path) -> String {
         .collect();
     out.push_str(&table(&["indicator", "at the end"], &rows, false, |_| String::new()));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn effects_are_written_to_the_precision_of_their_interval() {
+        assert_eq!(decimals(28.0), 0);
+        assert_eq!(decimals(0.2), 2);
+        assert_eq!(decimals(0.0), 1);
+        let row = ForestRow {
+            label: "Share of runs: kronstadt holds".into(),
+            scenario: 1,
+            x: 40.0,
+            lo: 26.0,
+            hi: 54.0,
+            note: "30% → 70%".into(),
+            points: true,
+            group_start: true,
+        };
+        assert!(is_clear(&row));
+        assert_eq!(
+            effect_sentence(&row),
+            "Share of runs: kronstadt holds: 30% → 70% — a difference of +40 points (95% interval +26 points to +54 points)"
+        );
+        let small = ForestRow { x: -0.03, lo: -0.1, hi: 0.04, points: false, ..row };
+        assert!(!is_clear(&small));
+        assert!(effect_sentence(&small).ends_with("a change of −0.03% (95% interval −0.10% to +0.04%)"));
+    }
 }
