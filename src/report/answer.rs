@@ -34,7 +34,7 @@ fn signed(v: f64, points: bool, digits: usize) -> String {
 
 /// Decimals that show an interval `width` wide to two significant digits (none from 10 up).
 fn decimals(width: f64) -> usize {
-    if !(width > 0.0) {
+    if width.is_nan() || width <= 0.0 {
         1
     } else if width >= 10.0 {
         0
