@@ -66,6 +66,15 @@ impl ChartArgs {
     }
 }
 
+/// Whether to write the HTML report too.
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// Also write report.html: one self-contained page with the question, the answer, the charts
+    /// and the commands that rebuild every run (the same as `revsim report DIR` afterwards).
+    #[arg(long)]
+    pub report: bool,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run one scenario with one seed and write a run folder.
@@ -94,6 +103,8 @@ scenario.resolved.ron. An existing non-empty --out folder is an error unless --f
         threads: Option<usize>,
         #[command(flatten)]
         charts: ChartArgs,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Run a scenario many times with derived seeds, in parallel, and summarise.
     #[command(after_help = "Examples:\n  revsim ensemble scenarios/baseline.ron --runs 50\n  \
@@ -133,6 +144,8 @@ whatever --jobs is. Writes runs.csv, timeseries.csv, events.csv, summary.csv, ma
         fail_run: Option<usize>,
         #[command(flatten)]
         charts: ChartArgs,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Run several scenarios on the same seeds and compare them with confidence intervals.
     #[command(
@@ -170,6 +183,8 @@ key events and end states."
         quiet: bool,
         #[command(flatten)]
         charts: ChartArgs,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Score the baseline against the historical record: a table, a score and charts.
     #[command(after_help = "Examples:\n  revsim history --runs 50\n  \
@@ -209,6 +224,8 @@ ensemble median lies in the historical range widened by 25% of the central value
         quiet: bool,
         #[command(flatten)]
         charts: ChartArgs,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Tune parameters against the historical targets by a deterministic coordinate search.
     #[command(after_help = "Example:\n  revsim calibrate --runs 8 --scale 2000 \\\n    \
@@ -286,6 +303,32 @@ Writes counts.csv (step,active,quiet,jailed: citizens after each step) and count
 Mesa 3.3.1's example (40×40, densities 0.7 and 0.074, vision 7, L 0.8, k 2.3, T 0.1, Jmax 1000), \
 with the paper's ⌊C/A⌋. An existing non-empty --out folder is an error unless --force.")]
     Epstein(Box<EpsteinArgs>),
+    /// Run a scenario over a design of coefficient values: a table of every run and charts.
+    #[command(
+        after_help = "Examples:\n  revsim sweep scenarios/baseline.ron --param war.conscription=0.0006:0.0014 --points 5 --runs 10\n  \
+revsim sweep scenarios/baseline.ron --param repression.backlash=0:4 --param war.desertion_base=0.001:0.004 \\\n    \
+--design lhs --points 40 --runs 5 --outcome red_army --outcome uprisings_cum --report\n\n\
+Coefficients are named as in `revsim explain --params SCENARIO` and set as a scenario's SetParameter \
+would set them. --design grid takes --points evenly spaced values of each coefficient (LOW and HIGH \
+included; one point: LOW) and every combination; --design lhs takes --points points of a Latin \
+hypercube drawn from --seed. Every point is run --runs times on the same seeds (repetition r uses \
+seed SEED + r). Writes sweep.csv (one row per run: run, seed, point, each coefficient, status, the \
+final value of every metric, key event dates, end state), manifest.json, scenario.resolved.ron and \
+charts/sweep--<coefficient>--<outcome>.svg (median, 50% and 90% bands, every run as a dot)."
+    )]
+    Sweep(SweepArgs),
+    /// Write one self-contained HTML page for a run, ensemble, comparison, history or sweep folder.
+    #[command(after_help = "Examples:\n  revsim report output/compare-baseline-vs-kronstadt_early_thaw\n  \
+revsim report output/history\n\n\
+Writes DIR/report.html: the question (each scenario's title, divergence, description and sources), the \
+answer (key effects with their 95% intervals in words, and the forest plot), the fit to history, every \
+chart of the folder inline, the command that rebuilds each run, and the manifests. The page makes no \
+request (no fonts, scripts or images from anywhere), prints cleanly and reads with JavaScript off. \
+A folder without charts gets them drawn first, as `revsim chart DIR` would.")]
+    Report {
+        /// A run, ensemble, comparison, history or sweep folder.
+        dir: PathBuf,
+    },
 }
 
 /// Options of `revsim epstein`.
@@ -386,4 +429,45 @@ impl EpsteinArgs {
             chart: !self.no_charts,
         }
     }
+}
+
+/// The arguments of `revsim sweep`.
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// The scenario file (RON).
+    pub scenario: PathBuf,
+    /// NAME=LOW:HIGH, a coefficient and its range (repeat for several).
+    #[arg(long = "param", required = true)]
+    pub params: Vec<revsim::sweep::Range>,
+    /// How points are placed: grid or lhs (Latin hypercube).
+    #[arg(long, default_value = "grid")]
+    pub design: revsim::sweep::Design,
+    /// Grid: values per coefficient; lhs: points in all.
+    #[arg(long, default_value_t = 5)]
+    pub points: usize,
+    /// Runs per point (the same seeds at every point).
+    #[arg(long, default_value_t = 10)]
+    pub runs: usize,
+    /// A metric to chart against each coefficient (repeat; the table has every metric).
+    #[arg(long = "outcome", default_values_t = revsim::sweep::DEFAULT_OUTCOMES.map(String::from))]
+    pub outcomes: Vec<String>,
+    /// Master seed (repetition r uses seed + r; the Latin hypercube is drawn from it).
+    #[arg(long, default_value_t = 1917)]
+    pub seed: u64,
+    /// Runs at once (default: the number of cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// People per agent.
+    #[arg(long, default_value_t = 1000)]
+    pub scale: u32,
+    /// Output folder (default: output/sweep-<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }

@@ -318,6 +318,7 @@ pub fn history(opts: &HistoryOptions) -> Result<(PathBuf, Vec<crate::history::Ou
         "seed": opts.ensemble.seed,
         "scale": opts.ensemble.scale,
         "version": env!("CARGO_PKG_VERSION"),
+        "command_line": opts.ensemble.command_line,
         "ensemble": opts.from.as_ref().map_or("ensemble".to_string(), |d| d.display().to_string()),
         "finished": output::now_utc(),
     });

@@ -18,9 +18,11 @@ pub mod model;
 pub mod output;
 pub mod reference;
 pub mod rng;
+pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod schedule;
+pub mod sweep;
 pub mod systems;
 pub mod world;
 
