@@ -10,13 +10,18 @@ pub mod chart;
 pub mod commands;
 pub mod date;
 pub mod ensemble;
+pub mod error;
 pub mod history;
+pub mod interrupt;
+pub mod limits;
+pub mod metric_docs;
 pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod run;
 pub mod scenario;
 pub mod schedule;
+pub mod stats;
 pub mod systems;
 pub mod world;
 
