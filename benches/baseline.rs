@@ -45,6 +45,7 @@ fn main() {
             quiet: true,
             command_line: "bench".into(),
             fail_run: None,
+            interrupt_after: None,
             charts: None,
         };
         let start = Instant::now();
