@@ -197,15 +197,16 @@ pub(super) fn run_all(
         let mut pending: BTreeMap<usize, Result<RunOutput, String>> = BTreeMap::new();
         for (k, result) in rx {
             pending.insert(k, result);
-            while let Some(result) = pending.remove(&progress.done) {
-                if write_error.is_none()
-                    && let Err(e) = append(&mut files, partial, progress, opts, &result)
-                {
+            // After a write error or the test-only interruption, nothing more is written.
+            let halted = |done: usize, failed: bool| failed || opts.interrupt_after.is_some_and(|k| done > k);
+            while !halted(progress.done, write_error.is_some())
+                && let Some(result) = pending.remove(&progress.done)
+            {
+                if let Err(e) = append(&mut files, partial, progress, opts, &result) {
                     write_error = Some(e);
-                    stop.store(true, Ordering::SeqCst);
                 }
                 meter.tick(progress.done);
-                if opts.interrupt_after.is_some_and(|k| progress.done > k) {
+                if halted(progress.done, write_error.is_some()) {
                     stop.store(true, Ordering::SeqCst);
                 }
             }
