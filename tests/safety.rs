@@ -277,3 +277,28 @@ fn jobs_zero_means_all_cores_and_help_says_so() {
     let help = revsim().args(["ensemble", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&help.stdout).contains("or 0: the number of cores"));
 }
+
+#[test]
+fn whole_number_parameters_can_be_calibrated_and_only_an_interrupted_calibration_resumes() {
+    // This one runs: three one-run ensembles at --scale 20000.
+    let dir = scratch("calibrate");
+    let calibrate = |extra: &[&str]| {
+        revsim()
+            .current_dir(&dir)
+            .args(["calibrate", "--scenario", &baseline(), "--targets"])
+            .arg(repo("data/history/targets.csv"))
+            .args(["--runs", "1", "--scale", "20000", "--passes", "1", "--jobs", "1"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let result = calibrate(&["--param", "population.districts=400,450.5"]);
+    refused(&result, "is a whole number");
+    let result = calibrate(&["--param", "population.districts=400,500", "--resume"]);
+    refused(&result, "nothing to resume");
+    let result = calibrate(&["--param", "population.districts=400,500"]);
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    assert!(String::from_utf8_lossy(&result.stdout).contains("population.districts = "));
+    assert!(listing(&dir.join("output")).is_empty(), "the trials' folder is removed when done");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -99,10 +99,11 @@ pub fn comparison(rows: &[Difference]) -> String {
     text
 }
 
-/// The shares of key events and end states of one ensemble, in words.
+/// The shares of key events and end states of one ensemble, in words (those that happen).
 pub fn ensemble(shares: &[(String, f64)]) -> String {
     let parts: Vec<String> = shares
         .iter()
+        .filter(|(_, share)| *share > 0.0)
         .filter_map(|(statistic, share)| Some(format!("{} in {:.0}% of runs", share_phrase(statistic)?, 100.0 * share)))
         .collect();
     if parts.is_empty() { String::new() } else { format!("in words: {}\n", parts.join("; ")) }
