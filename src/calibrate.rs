@@ -8,12 +8,16 @@
 //! squared; the loss of a scenario is the sum over targets. Nothing is written to the
 //! scenario: the command prints the best values, and the user records them in the file with
 //! the targets they were tuned on.
+//!
+//! Every trial's loss is recorded in `output/.calibrate-NAME.partial/trials.json` as it is
+//! found; `--resume` reuses them, so an interrupted calibration goes on where it stopped and
+//! ends with the same result. The folder is removed when the search is done.
 
-use crate::commands::CommandError;
 use crate::ensemble::{EnsembleOptions, ensemble_resolved};
+use crate::error::CommandError;
 use crate::history::{Outcome, Target, score};
 use crate::scenario::{self, Change, Resolved};
-use std::path::Path;
+use std::path::PathBuf;
 
 /// A parameter and the values to try.
 #[derive(Clone, Debug)]
@@ -70,48 +74,119 @@ pub struct CalibrateOptions {
     pub targets: std::path::PathBuf,
     pub grids: Vec<Grid>,
     pub passes: usize,
+    /// Reuse the trials of an interrupted calibration of the same scenario.
+    pub resume: bool,
     pub ensemble: EnsembleOptions,
 }
 
-fn evaluate(
-    resolved: &Resolved,
-    targets: &[Target],
-    opts: &EnsembleOptions,
-    dir: &Path,
-) -> Result<(f64, Vec<Outcome>), CommandError> {
-    let e = EnsembleOptions { force: true, resume: false, quiet: true, charts: None, ..opts.clone() };
-    ensemble_resolved(resolved, dir, &e)?;
-    let outcomes = score(dir, targets)?;
-    let loss = outcomes.iter().map(target_loss).sum();
-    Ok((loss, outcomes))
+/// A trial already scored: its values, its loss, and the score line of its outcomes.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct Trial {
+    values: Vec<(String, f64)>,
+    loss: f64,
+    score: String,
 }
 
-/// The best values found, their loss, and how each target fared with them.
-pub type Calibrated = (Vec<(String, f64)>, f64, Vec<Outcome>);
+/// The trials scored so far, kept in a file so that `--resume` can reuse them.
+struct Trials {
+    dir: PathBuf,
+    done: Vec<Trial>,
+    base: Resolved,
+    targets: Vec<Target>,
+    opts: EnsembleOptions,
+}
 
-/// Runs the search; returns the best values, the loss and the outcomes, and a log.
-pub fn calibrate(opts: &CalibrateOptions, mut log: impl FnMut(&str)) -> Result<Calibrated, CommandError> {
-    let base = scenario::load(&opts.scenario)?;
-    let targets = crate::history::load_targets(&opts.targets)?;
-    let names = base.params().names();
-    let mut best: Vec<(String, f64)> = Vec::new();
-    for g in &opts.grids {
-        let current = names.iter().find(|(n, _)| *n == g.name).ok_or_else(|| {
-            CommandError::Input(format!("no parameter named `{}`; `revsim explain` lists parameter names", g.name))
-        })?;
-        best.push((g.name.clone(), current.1));
+impl Trials {
+    /// The state folder of a calibration of `name`: new, or with `resume` the interrupted one.
+    fn open(
+        name: &str,
+        resume: bool,
+        base: Resolved,
+        targets: Vec<Target>,
+        opts: EnsembleOptions,
+    ) -> Result<Trials, CommandError> {
+        let dir = PathBuf::from("output").join(format!(".calibrate-{name}.partial"));
+        let file = dir.join("trials.json");
+        let done = if resume {
+            let text = std::fs::read_to_string(&file).map_err(|_| {
+                CommandError::Input(format!("nothing to resume: {} has no interrupted calibration", dir.display()))
+            })?;
+            serde_json::from_str(&text).map_err(|e| CommandError::Input(format!("{}: {e}", file.display())))?
+        } else {
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir).map_err(|e| CommandError::Input(format!("{}: {e}", dir.display())))?;
+            }
+            Vec::new()
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| CommandError::Input(format!("{}: {e}", dir.display())))?;
+        Ok(Trials { dir, done, base, targets, opts })
     }
-    let work = std::env::temp_dir().join(format!("revsim-calibrate-{}", std::process::id()));
-    let with = |values: &[(String, f64)]| -> Result<Resolved, CommandError> {
-        let mut r = base.clone();
+
+    /// The loss and score line of the scenario with `values` set: from the record, or by
+    /// running its ensemble (then recorded).
+    fn evaluate(&mut self, values: &[(String, f64)]) -> Result<(f64, String), CommandError> {
+        if let Some(t) = self.done.iter().find(|t| t.values == values) {
+            return Ok((t.loss, t.score.clone()));
+        }
+        let mut r = self.base.clone();
         for (name, v) in values {
             scenario::apply_change(&mut r.scenario, &Change::SetParameter(name.clone(), *v))
                 .map_err(CommandError::Input)?;
         }
-        Ok(r)
-    };
-    let (mut best_loss, mut best_outcomes) = evaluate(&with(&best)?, &targets, &opts.ensemble, &work)?;
-    log(&format!("start: loss {best_loss:.4} ({})", crate::history::score_line(&best_outcomes)));
+        let dir = self.dir.join("ensemble");
+        let e = EnsembleOptions { force: true, resume: false, quiet: true, charts: None, ..self.opts.clone() };
+        ensemble_resolved(&r, &dir, &e).map_err(|e| match e {
+            CommandError::Interrupted(_) => CommandError::Interrupted(format!(
+                "{} trials are kept in {}; run the same command with --resume to go on",
+                self.done.len(),
+                self.dir.display()
+            )),
+            other => other,
+        })?;
+        let outcomes: Vec<Outcome> = score(&dir, &self.targets)?;
+        let loss = outcomes.iter().map(target_loss).sum();
+        let line = crate::history::score_line(&outcomes);
+        self.done.push(Trial { values: values.to_vec(), loss, score: line.clone() });
+        let text = serde_json::to_string_pretty(&self.done).unwrap_or_default();
+        crate::output::write_atomic(&self.dir.join("trials.json"), text.as_bytes())?;
+        Ok((loss, line))
+    }
+}
+
+/// The best values found, their loss, and the score line of the targets with them.
+pub type Calibrated = (Vec<(String, f64)>, f64, String);
+
+/// The starting point: each parameter's value in the scenario, refused when unknown.
+fn start(base: &Resolved, grids: &[Grid]) -> Result<Vec<(String, f64)>, CommandError> {
+    let names = base.params().names();
+    grids
+        .iter()
+        .map(|g| {
+            let current = names.iter().find(|(n, _)| *n == g.name).ok_or_else(|| {
+                CommandError::Input(format!("no parameter named `{}`; `revsim explain --params` lists them", g.name))
+            })?;
+            // Every trial value must be one the parameter can take (whole numbers for counts).
+            let mut probe = base.scenario.clone();
+            for v in &g.values {
+                scenario::apply_change(&mut probe, &Change::SetParameter(g.name.clone(), *v))
+                    .map_err(CommandError::Input)?;
+            }
+            Ok((g.name.clone(), current.1))
+        })
+        .collect()
+}
+
+/// Runs the search; returns the best values, the loss and the score line, and a log.
+pub fn calibrate(opts: &CalibrateOptions, mut log: impl FnMut(&str)) -> Result<Calibrated, CommandError> {
+    let base = scenario::load(&opts.scenario)?;
+    let targets = crate::history::load_targets(&opts.targets)?;
+    let e = &opts.ensemble;
+    crate::limits::check_request(&base, e.scale, e.seed, e.runs, e.jobs).map_err(CommandError::Input)?;
+    let mut best = start(&base, &opts.grids)?;
+    let name = base.scenario.name.clone();
+    let mut trials = Trials::open(&name, opts.resume, base, targets, e.clone())?;
+    let (mut best_loss, mut best_score) = trials.evaluate(&best)?;
+    log(&format!("start: loss {best_loss:.4} ({best_score})"));
     for pass in 1..=opts.passes {
         for (i, g) in opts.grids.iter().enumerate() {
             for v in &g.values {
@@ -120,19 +195,17 @@ pub fn calibrate(opts: &CalibrateOptions, mut log: impl FnMut(&str)) -> Result<C
                 }
                 let mut trial = best.clone();
                 trial[i].1 = *v;
-                let (loss, outcomes) = evaluate(&with(&trial)?, &targets, &opts.ensemble, &work)?;
+                let (loss, score) = trials.evaluate(&trial)?;
                 log(&format!("pass {pass}: {} = {v} → loss {loss:.4}", g.name));
                 if loss < best_loss {
-                    best_loss = loss;
-                    best = trial;
-                    best_outcomes = outcomes;
+                    (best_loss, best, best_score) = (loss, trial, score);
                 }
             }
             log(&format!("pass {pass}: best {} = {} (loss {best_loss:.4})", g.name, best[i].1));
         }
     }
-    let _ = std::fs::remove_dir_all(&work);
-    Ok((best, best_loss, best_outcomes))
+    let _ = std::fs::remove_dir_all(&trials.dir);
+    Ok((best, best_loss, best_score))
 }
 
 #[cfg(test)]

@@ -5,33 +5,8 @@ use crate::run::{RunOutput, simulate_threads};
 use crate::scenario::{self, Resolved};
 use std::path::{Path, PathBuf};
 
-/// A command's failure, with the exit code it maps to.
-#[derive(Debug, thiserror::Error)]
-pub enum CommandError {
-    /// Bad input: exit code 2, nothing written.
-    #[error(transparent)]
-    Scenario(#[from] scenario::ScenarioError),
-    #[error(transparent)]
-    Output(#[from] output::OutputError),
-    #[error("{0}")]
-    Input(String),
-    /// A run failed: exit code 1.
-    #[error("run with seed {seed} failed: {message}")]
-    Run { seed: u64, message: String },
-    /// The data files are written, but a chart could not be drawn: exit code 1.
-    #[error("the files are written, but the charts failed: {0} (redraw them with `revsim chart DIR`)")]
-    Chart(String),
-}
-
-impl CommandError {
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            CommandError::Run { .. } | CommandError::Chart(_) => 1,
-            CommandError::Output(output::OutputError::Io { .. }) => 1,
-            _ => 2,
-        }
-    }
-}
+pub use crate::error::CommandError;
+pub use crate::output::{default_out, manifest};
 
 /// Options of `revsim run`.
 #[derive(Clone, Debug)]
@@ -55,50 +30,20 @@ pub struct RunReport {
     pub wall_seconds: f64,
 }
 
-/// The manifest of a run or ensemble folder.
-pub fn manifest(resolved: &Resolved, command_line: &str, extra: serde_json::Value, started: &str, wall: f64) -> String {
-    let files: Vec<serde_json::Value> = resolved
-        .files
-        .iter()
-        .map(|f| serde_json::json!({"path": f.display().to_string(), "sha256": output::sha256_file(f)}))
-        .collect();
-    let mut m = serde_json::json!({
-        "scenario": resolved.scenario.name,
-        "title": resolved.scenario.title,
-        "version": env!("CARGO_PKG_VERSION"),
-        "build": output::build_info(),
-        "command_line": command_line,
-        "input_files": files,
-        "start_date": resolved.start().to_string(),
-        "end_date": resolved.end().to_string(),
-        "started": started,
-        "finished": output::now_utc(),
-        "wall_seconds": wall,
-    });
-    if let (Some(map), serde_json::Value::Object(more)) = (m.as_object_mut(), extra) {
-        map.extend(more);
-    }
-    serde_json::to_string_pretty(&m).unwrap_or_default() + "\n"
-}
-
-/// The default output folder for a scenario: `output/<name>`.
-pub fn default_out(resolved: &Resolved) -> PathBuf {
-    Path::new("output").join(&resolved.scenario.name)
-}
-
 /// `revsim run`: one seeded run, written to a run folder.
 pub fn run(opts: &RunOptions) -> Result<RunReport, CommandError> {
     let resolved = scenario::load(&opts.scenario)?;
     let dir = opts.out.clone().unwrap_or_else(|| default_out(&resolved));
+    crate::limits::check_request(&resolved, opts.scale, opts.seed, 1, 1).map_err(CommandError::Input)?;
     output::check_out_dir(&dir, opts.force)?;
-    if opts.scale == 0 {
-        return Err(CommandError::Input("--scale must be at least 1 person per agent".into()));
-    }
     let started = output::now_utc();
     let clock = std::time::Instant::now();
     let out = simulate_threads(&resolved, opts.seed, opts.scale, opts.threads.max(1))
         .map_err(|message| CommandError::Run { seed: opts.seed, message })?;
     let wall = clock.elapsed().as_secs_f64();
+    if crate::interrupt::requested() {
+        return Err(CommandError::Interrupted("nothing was written".into()));
+    }
     let staged = StagedDir::new(&dir)?;
     output::write_atomic(&staged.path("timeseries.csv"), output::timeseries_csv(&out, None, true).as_bytes())?;
     output::write_atomic(&staged.path("events.csv"), output::events_csv(&out.events, None, true).as_bytes())?;
@@ -292,16 +237,25 @@ pub struct HistoryOptions {
 /// `revsim history`: the baseline ensemble scored against the historical targets.
 pub fn history(opts: &HistoryOptions) -> Result<(PathBuf, Vec<crate::history::Outcome>, usize), CommandError> {
     let targets = crate::history::load_targets(&opts.targets)?;
-    output::check_out_dir(&opts.out, opts.ensemble.force)?;
-    let staged = StagedDir::new(&opts.out)?;
-    let ensemble_dir = match &opts.from {
-        Some(dir) => dir.clone(),
+    // With --from, the scenario only gives the title.
+    let resolved = match &opts.from {
+        Some(_) => scenario::load(&opts.scenario).ok(),
         None => {
             let resolved = scenario::load(&opts.scenario)?;
+            crate::ensemble::check(&resolved, &opts.out, &opts.ensemble)?;
+            Some(resolved)
+        }
+    };
+    output::check_out_dir(&opts.out, opts.ensemble.force)?;
+    let staged = StagedDir::new(&opts.out)?;
+    let ensemble_dir = match (&opts.from, &resolved) {
+        (Some(dir), _) => dir.clone(),
+        (None, resolved) => {
+            let resolved = resolved.as_ref().expect("loaded above when there is no --from");
             let sub = staged.staging.join("ensemble");
             let e =
                 crate::ensemble::EnsembleOptions { force: true, resume: false, charts: None, ..opts.ensemble.clone() };
-            crate::ensemble::ensemble_resolved(&resolved, &sub, &e)?;
+            crate::ensemble::ensemble_resolved(resolved, &sub, &e)?;
             sub
         }
     };
@@ -310,10 +264,9 @@ pub fn history(opts: &HistoryOptions) -> Result<(PathBuf, Vec<crate::history::Ou
     let runs: usize = end_states.iter().map(|(_, n)| n).sum();
     output::write_atomic(&staged.path("history.csv"), crate::history::history_csv(&outcomes).as_bytes())?;
     output::write_atomic(&staged.path("history.md"), crate::history::history_md(&outcomes, runs).as_bytes())?;
-    let title = scenario::load(&opts.scenario).map(|r| r.scenario.title).unwrap_or_default();
     let m = serde_json::json!({
         "scenario": "history",
-        "title": title,
+        "title": resolved.map(|r| r.scenario.title).unwrap_or_default(),
         "runs": runs,
         "seed": opts.ensemble.seed,
         "scale": opts.ensemble.scale,

@@ -10,11 +10,11 @@
 //! (shared/history/README.md). For `event_date` targets the window is widened by 25% and 50% of
 //! its length; a run in which the event never happens counts as missing it.
 
-use crate::commands::CommandError;
 use crate::date::Date;
-use crate::ensemble::quantile;
+use crate::error::CommandError;
 use crate::output::fmt_num;
-use std::collections::BTreeMap;
+use crate::stats::quantile;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// One historical target.
@@ -108,13 +108,38 @@ impl Outcome {
     }
 }
 
+/// The kinds of target a targets file may hold.
+pub const TARGET_KINDS: &[&str] = &["at", "delta", "event", "event_date"];
+
+/// Reads a targets file; an error (exit code 2) when a row is unreadable, names an unknown
+/// kind or metric, or when the file holds no target at all.
 pub fn load_targets(path: &Path) -> Result<Vec<Target>, CommandError> {
-    let mut reader =
-        csv::Reader::from_path(path).map_err(|e| CommandError::Input(format!("{}: {e}", path.display())))?;
-    reader
+    let shown = path.display();
+    let mut reader = csv::Reader::from_path(path).map_err(|e| CommandError::Input(format!("{shown}: {e}")))?;
+    let targets = reader
         .deserialize()
         .collect::<Result<Vec<Target>, _>>()
-        .map_err(|e| CommandError::Input(format!("{}: {e}", path.display())))
+        .map_err(|e| CommandError::Input(format!("{shown}: {e}")))?;
+    for (i, t) in targets.iter().enumerate() {
+        let row = i + 2;
+        if !TARGET_KINDS.contains(&t.kind.as_str()) {
+            return Err(CommandError::Input(format!(
+                "{shown}:{row}: target `{}` has kind `{}`; the kinds are {}",
+                t.id,
+                t.kind,
+                TARGET_KINDS.join(", ")
+            )));
+        }
+        if matches!(t.kind.as_str(), "at" | "delta") && !crate::metrics::METRICS.contains(&t.metric.as_str()) {
+            return Err(CommandError::Input(format!("{shown}:{row}: target `{}`: no metric `{}`", t.id, t.metric)));
+        }
+    }
+    if targets.is_empty() {
+        return Err(CommandError::Input(format!(
+            "{shown}: no target in the file (expected a header id,metric,kind,date_from,date_to,low,central,high,unit,source and one row per target)"
+        )));
+    }
+    Ok(targets)
 }
 
 fn number(text: &str) -> f64 {
@@ -130,17 +155,22 @@ fn date_text(days: f64) -> String {
     Date::from_ymd(1900, 1, 1).map(|e| e.add_days(days.round() as i32).to_string()).unwrap_or_default()
 }
 
-/// Scores an ensemble folder against the targets.
-pub fn score(ensemble: &Path, targets: &[Target]) -> Result<Vec<Outcome>, CommandError> {
+/// Metric → run → (date, value) rows in order.
+type Series = BTreeMap<String, BTreeMap<usize, Vec<(String, f64)>>>;
+
+/// An event of an ensemble: (run, kind, detail, date, value).
+type EnsembleEvent = (usize, String, String, String, f64);
+
+/// The targets' metrics per run from `timeseries.csv`, and the runs seen.
+fn read_series(ensemble: &Path, targets: &[Target]) -> Result<(Series, BTreeSet<usize>), CommandError> {
     let err = |e: csv::Error| CommandError::Input(format!("{}: {e}", ensemble.display()));
-    // metric values per run, as (date, value) rows in order
-    let mut series: BTreeMap<String, BTreeMap<usize, Vec<(String, f64)>>> = BTreeMap::new();
+    let mut series = Series::new();
     let wanted: Vec<&str> = targets.iter().map(|t| t.metric.as_str()).collect();
     let mut reader = csv::Reader::from_path(ensemble.join("timeseries.csv")).map_err(err)?;
     let headers = reader.headers().map_err(err)?.clone();
     let cols: Vec<(usize, String)> =
         headers.iter().enumerate().filter(|(_, h)| wanted.contains(h)).map(|(i, h)| (i, h.to_string())).collect();
-    let mut runs = std::collections::BTreeSet::new();
+    let mut runs = BTreeSet::new();
     for record in reader.records() {
         let record = record.map_err(err)?;
         let run: usize = record.get(0).and_then(|r| r.parse().ok()).unwrap_or(0);
@@ -151,14 +181,18 @@ pub fn score(ensemble: &Path, targets: &[Target]) -> Result<Vec<Outcome>, Comman
             series.entry(name.clone()).or_default().entry(run).or_default().push((date.clone(), v));
         }
     }
-    // events: (run, kind, detail, date, value)
-    let mut events: Vec<(usize, String, String, String, f64)> = Vec::new();
+    Ok((series, runs))
+}
+
+/// The events of `events.csv` that some target asks about.
+fn read_events(ensemble: &Path, targets: &[Target]) -> Result<Vec<EnsembleEvent>, CommandError> {
+    let err = |e: csv::Error| CommandError::Input(format!("{}: {e}", ensemble.display()));
+    let mut events = Vec::new();
     let mut reader = csv::Reader::from_path(ensemble.join("events.csv")).map_err(err)?;
     for record in reader.records() {
         let record = record.map_err(err)?;
         let kind = record.get(3).unwrap_or("");
-        let keep = targets.iter().any(|t| t.metric == format!("event:{kind}") || t.kind == "event");
-        if !keep {
+        if !targets.iter().any(|t| t.metric == format!("event:{kind}") || t.kind == "event") {
             continue;
         }
         events.push((
@@ -169,75 +203,77 @@ pub fn score(ensemble: &Path, targets: &[Target]) -> Result<Vec<Outcome>, Comman
             record.get(6).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN),
         ));
     }
-    let at = |rows: &[(String, f64)], date: &str| rows.iter().rev().find(|(d, _)| d.as_str() <= date).map(|r| r.1);
-    let mut outcomes = Vec::new();
-    for t in targets {
-        let mut values: Vec<f64> = Vec::new();
-        let (mut low, mut central, mut high) = (number(&t.low), number(&t.central), number(&t.high));
-        match t.kind.as_str() {
-            "at" | "delta" => {
-                if let Some(per_run) = series.get(&t.metric) {
-                    for rows in per_run.values() {
-                        let v = if t.kind == "at" {
-                            at(rows, &t.date_from)
-                        } else {
-                            // The increase between the two dates: from the last row before the
-                            // first date to the last row on or before the second.
-                            let before =
-                                rows.iter().rev().find(|(d, _)| d.as_str() < t.date_from.as_str()).map(|r| r.1);
-                            at(rows, &t.date_to).map(|end| end - before.unwrap_or(0.0))
-                        };
-                        if let Some(v) = v {
-                            values.push(v);
-                        }
-                    }
-                }
-            }
-            "event" => {
-                for run in &runs {
-                    if let Some(e) = events.iter().find(|e| e.0 == *run && e.2 == t.metric) {
-                        values.push(e.4);
-                    }
-                }
-            }
-            "event_date" => {
-                let kind = t.metric.trim_start_matches("event:");
-                let (from, to) = (day(&t.date_from).unwrap_or(f64::NAN), day(&t.date_to).unwrap_or(f64::NAN));
-                low = from;
-                high = to;
-                central = day(&t.central).unwrap_or((from + to) / 2.0);
-                for run in &runs {
-                    let first = events.iter().find(|e| e.0 == *run && e.1 == kind).and_then(|e| day(&e.3));
-                    values.push(first.unwrap_or(f64::INFINITY));
-                }
-            }
-            _ => {}
-        }
-        values.sort_by(f64::total_cmp);
-        let (p05, median, p95) = if values.is_empty() {
-            (f64::NAN, f64::NAN, f64::NAN)
-        } else {
-            (quantile(&values, 0.05), quantile(&values, 0.5), quantile(&values, 0.95))
-        };
-        let verdict = if t.kind == "event_date" {
-            // Widen the window by a share of its length, not of a date's day count.
-            let span = (high - low).max(1.0);
-            let inside = |share: f64| median >= low - share * span && median <= high + share * span;
-            if !median.is_finite() {
-                Verdict::Missed
-            } else if inside(0.25) {
-                Verdict::Met
-            } else if inside(0.5) {
-                Verdict::Close
-            } else {
-                Verdict::Missed
-            }
-        } else {
-            judge(median, low, central, high)
-        };
-        outcomes.push(Outcome { target: t.clone(), low, central, high, p05, median, p95, verdict, values });
+    Ok(events)
+}
+
+/// The value of an `at` or `delta` target in one run.
+fn run_value(t: &Target, rows: &[(String, f64)]) -> Option<f64> {
+    let at = |date: &str| rows.iter().rev().find(|(d, _)| d.as_str() <= date).map(|r| r.1);
+    if t.kind == "at" {
+        at(&t.date_from)
+    } else {
+        // The increase between the two dates: from the last row before the first date to the
+        // last row on or before the second.
+        let before = rows.iter().rev().find(|(d, _)| d.as_str() < t.date_from.as_str()).map(|r| r.1);
+        at(&t.date_to).map(|end| end - before.unwrap_or(0.0))
     }
-    Ok(outcomes)
+}
+
+/// The verdict of a target's median against its (low, central, high).
+fn verdict(t: &Target, median: f64, low: f64, central: f64, high: f64) -> Verdict {
+    if t.kind != "event_date" {
+        return judge(median, low, central, high);
+    }
+    // Widen the window by a share of its length, not of a date's day count.
+    let span = (high - low).max(1.0);
+    let inside = |share: f64| median >= low - share * span && median <= high + share * span;
+    if !median.is_finite() {
+        Verdict::Missed
+    } else if inside(0.25) {
+        Verdict::Met
+    } else if inside(0.5) {
+        Verdict::Close
+    } else {
+        Verdict::Missed
+    }
+}
+
+/// Scores one target: the per-run values, their quantiles and the verdict.
+fn score_target(t: &Target, series: &Series, runs: &BTreeSet<usize>, events: &[EnsembleEvent]) -> Outcome {
+    let mut values: Vec<f64> = Vec::new();
+    let (mut low, mut central, mut high) = (number(&t.low), number(&t.central), number(&t.high));
+    match t.kind.as_str() {
+        "at" | "delta" => {
+            let per_run = series.get(&t.metric).into_iter().flat_map(|m| m.values());
+            values.extend(per_run.filter_map(|rows| run_value(t, rows)));
+        }
+        "event" => {
+            let first = |run: &usize| events.iter().find(|e| e.0 == *run && e.2 == t.metric).map(|e| e.4);
+            values.extend(runs.iter().filter_map(first));
+        }
+        "event_date" => {
+            let kind = t.metric.trim_start_matches("event:");
+            let (from, to) = (day(&t.date_from).unwrap_or(f64::NAN), day(&t.date_to).unwrap_or(f64::NAN));
+            (low, high) = (from, to);
+            central = day(&t.central).unwrap_or((from + to) / 2.0);
+            for run in runs {
+                let first = events.iter().find(|e| e.0 == *run && e.1 == kind).and_then(|e| day(&e.3));
+                values.push(first.unwrap_or(f64::INFINITY));
+            }
+        }
+        _ => {}
+    }
+    values.sort_by(f64::total_cmp);
+    let (p05, median, p95) = (quantile(&values, 0.05), quantile(&values, 0.5), quantile(&values, 0.95));
+    let verdict = verdict(t, median, low, central, high);
+    Outcome { target: t.clone(), low, central, high, p05, median, p95, verdict, values }
+}
+
+/// Scores an ensemble folder against the targets.
+pub fn score(ensemble: &Path, targets: &[Target]) -> Result<Vec<Outcome>, CommandError> {
+    let (series, runs) = read_series(ensemble, targets)?;
+    let events = read_events(ensemble, targets)?;
+    Ok(targets.iter().map(|t| score_target(t, &series, &runs, &events)).collect())
 }
 
 fn shown(o: &Outcome, v: f64) -> String {

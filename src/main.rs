@@ -4,11 +4,11 @@ use clap::Parser;
 use revsim::commands::{self, CommandError, RunOptions};
 use revsim::ensemble::{self, EnsembleOptions};
 
+mod cli;
+
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
-
-mod cli;
 
 /// `revsim epstein`: the reference model of docs/EPSTEIN.md.
 fn epstein(args: &cli::EpsteinArgs) -> Result<(), CommandError> {
@@ -36,7 +36,7 @@ fn sweep(args: cli::SweepArgs, command_line: String) -> Result<(), CommandError>
         points: args.points,
         runs: args.runs,
         seed: args.seed,
-        jobs: args.jobs.unwrap_or_else(cores),
+        jobs: jobs(args.jobs),
         scale: args.scale,
         out: args.out,
         force: args.force,
@@ -60,11 +60,88 @@ fn sweep(args: cli::SweepArgs, command_line: String) -> Result<(), CommandError>
     write_report(args.report.report, &r.dir)
 }
 
-fn main() {
-    let args = cli::Cli::parse();
-    let command_line = std::env::args().collect::<Vec<_>>().join(" ");
-    let result: Result<(), CommandError> = match args.command {
-        cli::Command::Run { scenario, seed, scale, out, force, threads, charts, report: html } => {
+/// `--jobs`: absent or 0 means one run per core.
+fn jobs(asked: Option<usize>) -> usize {
+    match asked {
+        Some(n) if n > 0 => n,
+        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    }
+}
+
+fn ensemble_command(opts: EnsembleOptions, html: bool) -> Result<(), CommandError> {
+    let runs = opts.runs;
+    let report = ensemble::ensemble(&opts)?;
+    eprint!("{}{}", report.summary(), report.headline());
+    if report.failed.is_empty() {
+        write_report(html, &report.dir)
+    } else {
+        Err(CommandError::Run { seed: opts.seed, message: format!("{} of {runs} runs failed", report.failed.len()) })
+    }
+}
+
+fn compare_command(opts: ensemble::CompareOptions, html: bool) -> Result<(), CommandError> {
+    let (dir, reports, rows) = ensemble::compare(&opts)?;
+    for r in &reports {
+        eprint!("{}", r.summary());
+    }
+    eprintln!("comparison: {}/comparison.csv\n", dir.display());
+    eprint!("{}", ensemble::headline::comparison(&rows));
+    write_report(html, &dir)
+}
+
+fn history_command(opts: commands::HistoryOptions, html: bool) -> Result<(), CommandError> {
+    let (dir, outcomes, runs) = commands::history(&opts)?;
+    print!("{}", revsim::history::history_md(&outcomes, runs));
+    eprintln!("{}\nfiles: {}/history.csv, history.md", revsim::history::score_line(&outcomes), dir.display());
+    write_report(html, &dir)
+}
+
+fn calibrate_command(opts: revsim::calibrate::CalibrateOptions) -> Result<(), CommandError> {
+    let (best, loss, score) = revsim::calibrate::calibrate(&opts, |line| eprintln!("{line}"))?;
+    println!("best values (loss {loss:.4}; {score}):");
+    for (name, value) in best {
+        println!("  {name} = {value}");
+    }
+    Ok(())
+}
+
+fn validate_command(scenarios: &[std::path::PathBuf]) -> Result<(), CommandError> {
+    let mut failed = false;
+    for path in scenarios {
+        match revsim::scenario::load(path) {
+            Ok(r) => eprintln!("ok: {} ({})", path.display(), r.scenario.title),
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+            }
+        }
+    }
+    if failed { Err(CommandError::Input("some scenario files are not valid".into())) } else { Ok(()) }
+}
+
+fn explain_command(
+    scenario: Option<std::path::PathBuf>,
+    params: bool,
+    language: bool,
+    metrics: bool,
+) -> Result<(), CommandError> {
+    let text = match (scenario, params) {
+        _ if language => revsim::scenario::language::reference(),
+        _ if metrics => revsim::metrics::markdown(),
+        (Some(path), true) => commands::parameter_table(&path)?,
+        (Some(path), false) => commands::explain(&path)?,
+        (None, _) => {
+            return Err(CommandError::Input("explain needs a scenario file (or --language, --metrics)".into()));
+        }
+    };
+    print!("{text}");
+    Ok(())
+}
+
+fn dispatch(command: cli::Command, command_line: String) -> Result<(), CommandError> {
+    use cli::Command as C;
+    match command {
+        C::Run { scenario, seed, scale, out, force, threads, charts, report: html } => {
             let threads = threads.unwrap_or_else(cores);
             let opts =
                 RunOptions { scenario, seed, scale, out, force, threads, command_line, charts: charts.options() };
@@ -73,140 +150,82 @@ fn main() {
                 write_report(html.report, &report.dir)
             })
         }
-        cli::Command::Ensemble {
+        C::Ensemble {
             scenario,
             runs,
             seed,
-            jobs,
+            jobs: j,
             scale,
             out,
             force,
             resume,
             quiet,
             fail_run,
+            interrupt_after,
             charts,
             report: html,
         } => {
-            let opts = EnsembleOptions {
-                scenario,
-                runs,
-                seed,
-                jobs: jobs.unwrap_or_else(cores),
-                scale,
-                out,
-                force,
-                resume,
-                quiet,
-                command_line,
-                fail_run,
-                charts: charts.options(),
-            };
-            ensemble::ensemble(&opts).and_then(|report| {
-                eprint!("{}", report.summary());
-                if report.failed.is_empty() {
-                    write_report(html.report, &report.dir)
-                } else {
-                    Err(CommandError::Run { seed, message: format!("{} of {} runs failed", report.failed.len(), runs) })
-                }
-            })
+            let base = EnsembleOptions::new(scenario, runs, seed, jobs(j), scale, command_line);
+            let charts = charts.options();
+            let opts = EnsembleOptions { out, force, resume, quiet, fail_run, interrupt_after, charts, ..base };
+            ensemble_command(opts, html.report)
         }
-        cli::Command::Compare { scenarios, runs, seed, jobs, scale, out, force, quiet, charts, report: html } => {
-            let ensemble = EnsembleOptions {
-                force,
-                quiet,
-                charts: charts.options(),
-                ..EnsembleOptions::new(
-                    scenarios[0].clone(),
-                    runs,
-                    seed,
-                    jobs.unwrap_or_else(cores),
-                    scale,
-                    command_line,
-                )
-            };
-            let opts = ensemble::CompareOptions { scenarios, ensemble, out };
-            ensemble::compare(&opts).and_then(|(dir, reports)| {
-                for r in &reports {
-                    eprint!("{}", r.summary());
-                }
-                eprintln!("comparison: {}/comparison.csv", dir.display());
-                write_report(html.report, &dir)
-            })
-        }
-        cli::Command::History {
+        C::Compare {
+            scenarios,
             runs,
-            from,
-            scenario,
-            targets,
             seed,
-            jobs,
+            jobs: j,
             scale,
             out,
             force,
+            resume,
             quiet,
+            interrupt_after,
             charts,
             report: html,
         } => {
-            let ensemble = EnsembleOptions {
-                force,
-                quiet,
-                charts: charts.options(),
-                ..EnsembleOptions::new(scenario.clone(), runs, seed, jobs.unwrap_or_else(cores), scale, command_line)
-            };
-            let opts = commands::HistoryOptions { scenario, targets, from, ensemble, out };
-            commands::history(&opts).and_then(|(dir, outcomes, runs)| {
-                print!("{}", revsim::history::history_md(&outcomes, runs));
-                eprintln!(
-                    "{}\nfiles: {}/history.csv, history.md",
-                    revsim::history::score_line(&outcomes),
-                    dir.display()
-                );
-                write_report(html.report, &dir)
+            let base = EnsembleOptions::new(scenarios[0].clone(), runs, seed, jobs(j), scale, command_line);
+            let charts = charts.options();
+            let ensemble = EnsembleOptions { force, resume, quiet, interrupt_after, charts, ..base };
+            compare_command(ensemble::CompareOptions { scenarios, ensemble, out }, html.report)
+        }
+        C::History { runs, from, scenario, targets, seed, jobs: j, scale, out, force, quiet, charts, report: html } => {
+            let base = EnsembleOptions::new(scenario.clone(), runs, seed, jobs(j), scale, command_line);
+            let ensemble = EnsembleOptions { force, quiet, charts: charts.options(), ..base };
+            history_command(commands::HistoryOptions { scenario, targets, from, ensemble, out }, html.report)
+        }
+        C::Calibrate { params, passes, runs, scenario, targets, seed, jobs: j, scale, resume } => {
+            let base = EnsembleOptions::new(scenario.clone(), runs, seed, jobs(j), scale, command_line);
+            let ensemble = EnsembleOptions { force: true, quiet: true, ..base };
+            calibrate_command(revsim::calibrate::CalibrateOptions {
+                scenario,
+                targets,
+                grids: params,
+                passes,
+                resume,
+                ensemble,
             })
         }
-        cli::Command::Calibrate { params, passes, runs, scenario, targets, seed, jobs, scale } => {
-            let ensemble = EnsembleOptions {
-                force: true,
-                quiet: true,
-                ..EnsembleOptions::new(scenario.clone(), runs, seed, jobs.unwrap_or_else(cores), scale, command_line)
-            };
-            let opts = revsim::calibrate::CalibrateOptions { scenario, targets, grids: params, passes, ensemble };
-            revsim::calibrate::calibrate(&opts, |line| eprintln!("{line}")).map(|(best, loss, outcomes)| {
-                println!("best values (loss {loss:.4}; {}):", revsim::history::score_line(&outcomes));
-                for (name, value) in best {
-                    println!("  {name} = {value}");
-                }
-            })
-        }
-        cli::Command::Chart { dir, charts } => {
+        C::Chart { dir, charts } => {
             let opts = charts.options().unwrap_or_default();
             revsim::chart::draw_folder(&dir, &opts)
                 .map(|files| eprintln!("{} charts written to {}/charts/", files.len(), dir.display()))
                 .map_err(|e| CommandError::Input(e.to_string()))
         }
-        cli::Command::Sweep(args) => sweep(args, command_line),
-        cli::Command::Report { dir } => revsim::report::write(&dir).map(|path| eprintln!("report: {}", path.display())),
-        cli::Command::List { dir } => commands::list(&dir).map(|text| print!("{text}")),
-        cli::Command::Explain { scenario, params: true } => {
-            commands::parameter_table(&scenario).map(|text| print!("{text}"))
-        }
-        cli::Command::Explain { scenario, params: false } => commands::explain(&scenario).map(|text| print!("{text}")),
-        cli::Command::Validate { scenarios } => {
-            let mut failed = false;
-            for path in &scenarios {
-                match revsim::scenario::load(path) {
-                    Ok(r) => eprintln!("ok: {} ({})", path.display(), r.scenario.title),
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        failed = true;
-                    }
-                }
-            }
-            if failed { Err(CommandError::Input("some scenario files are not valid".into())) } else { Ok(()) }
-        }
-        cli::Command::Epstein(args) => epstein(&args),
-    };
-    if let Err(e) = result {
+        C::List { dir } => commands::list(&dir).map(|text| print!("{text}")),
+        C::Explain { scenario, params, language, metrics } => explain_command(scenario, params, language, metrics),
+        C::Validate { scenarios } => validate_command(&scenarios),
+        C::Epstein(args) => epstein(&args),
+        C::Sweep(args) => sweep(args, command_line),
+        C::Report { dir } => revsim::report::write(&dir).map(|path| eprintln!("report: {}", path.display())),
+    }
+}
+
+fn main() {
+    let args = cli::Cli::parse();
+    let command_line = std::env::args().collect::<Vec<_>>().join(" ");
+    revsim::interrupt::install();
+    if let Err(e) = dispatch(args.command, command_line) {
         eprintln!("error: {e}");
         std::process::exit(e.exit_code());
     }

@@ -245,4 +245,15 @@ mod tests {
         assert_eq!(unit("red_army"), Some("people"));
         assert!(Metrics::default().get("no_such_metric").is_nan());
     }
+
+    #[test]
+    fn the_committed_metric_list_is_the_tables() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/METRICS.md");
+        let file = std::fs::read_to_string(&path).expect("docs/METRICS.md exists");
+        assert_eq!(
+            file,
+            markdown(),
+            "docs/METRICS.md is stale: regenerate it with `revsim explain --metrics > docs/METRICS.md`"
+        );
+    }
 }

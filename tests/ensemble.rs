@@ -194,3 +194,36 @@ fn history_scores_every_target_of_a_small_ensemble() {
     assert!(String::from_utf8_lossy(&result.stderr).contains("targets met"));
     std::fs::remove_dir_all(out).unwrap();
 }
+
+#[test]
+fn an_interrupted_comparison_resumes_to_the_same_bytes_and_prints_its_finding_in_words() {
+    let root = std::env::temp_dir().join(format!("revsim-compare-resume-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let args = |out: &std::path::Path| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_revsim"));
+        c.args(["compare", "--runs", "3", "--scale", "20000", "--seed", "5", "--no-charts", "--jobs", "2"])
+            .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.ron"))
+            .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/kronstadt_early_thaw.ron"))
+            .arg("--out")
+            .arg(out);
+        c
+    };
+    let whole = args(&root.join("whole")).output().unwrap();
+    assert!(whole.status.success(), "{}", String::from_utf8_lossy(&whole.stderr));
+    let stderr = String::from_utf8_lossy(&whole.stderr);
+    assert!(stderr.contains("kronstadt_early_thaw against the baseline (same seeds):"), "{stderr}");
+    assert!(stderr.contains("rest on 3 paired runs"), "few runs are flagged: {stderr}");
+    let cut = args(&root.join("cut")).arg("--interrupt-after").arg("0").output().unwrap();
+    assert_eq!(cut.status.code(), Some(130), "{}", String::from_utf8_lossy(&cut.stderr));
+    assert!(String::from_utf8_lossy(&cut.stderr).contains("--resume"));
+    assert!(root.join(".cut.partial").is_dir() && !root.join("cut").exists(), "a resumable state, no folder yet");
+    let resumed = args(&root.join("cut")).arg("--resume").output().unwrap();
+    assert!(resumed.status.success(), "{}", String::from_utf8_lossy(&resumed.stderr));
+    for file in ["comparison.csv", "baseline/timeseries.csv", "kronstadt_early_thaw/events.csv"] {
+        let a = std::fs::read(root.join("whole").join(file)).unwrap();
+        let b = std::fs::read(root.join("cut").join(file)).unwrap();
+        assert!(a == b, "{file}: same bytes after the resume");
+    }
+    assert!(!root.join(".cut.partial").exists(), "no leftovers");
+    std::fs::remove_dir_all(&root).unwrap();
+}

@@ -28,6 +28,7 @@ fn the_baseline_keeps_its_fit_to_history() {
         quiet: true,
         command_line: "test".into(),
         fail_run: None,
+        interrupt_after: None,
         charts: None,
     };
     ensemble_resolved(&resolved, &dir, &opts).unwrap();

@@ -220,15 +220,14 @@ pub const END_STATES: &[(&str, &str, &str)] = &[
 ];
 
 /// How the Kronstadt rising ends in a run (`kronstadt` of `runs.csv`), in display order.
-pub const KRONSTADT: &[(&str, &str)] =
-    &[
-        ("holds", "Fortress held"),
-        ("suppressed", "Stormed"),
-        ("negotiated", "Negotiated"),
-        ("mutiny", "Rising unresolved"),
-        ("none", "No rising"),
-        ("no rising", "No rising"),
-    ];
+pub const KRONSTADT: &[(&str, &str)] = &[
+    ("holds", "Fortress held"),
+    ("suppressed", "Stormed"),
+    ("negotiated", "Negotiated"),
+    ("mutiny", "Rising unresolved"),
+    ("none", "No rising"),
+    ("no rising", "No rising"),
+];
 
 /// The historical targets (`data/history/targets.csv`), by id.
 pub const TARGETS: &[(&str, &str)] = &[

@@ -4,6 +4,12 @@
 //! complete, so a reader never sees half a folder, and an existing folder is replaced only
 //! with `--force`.
 
+mod guard;
+mod manifest;
+
+pub use guard::{MAX_NAME_BYTES, absolute, check_out_dir, is_revsim_folder};
+pub use manifest::{default_out, manifest};
+
 use crate::metrics::METRICS;
 use crate::model::LoggedEvent;
 use crate::run::RunOutput;
@@ -16,6 +22,9 @@ use std::path::{Path, PathBuf};
 pub enum OutputError {
     #[error("{0} exists and is not empty: choose another --out, or add --force to replace it")]
     Exists(String),
+    /// A folder that must not be written or replaced: exit code 2, nothing written.
+    #[error("{0}")]
+    Refused(String),
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -111,19 +120,20 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
     std::fs::rename(&tmp, path).map_err(io(path))
 }
 
-/// Refuses an existing non-empty folder unless `force`.
-pub fn check_out_dir(dir: &Path, force: bool) -> Result<(), OutputError> {
-    let occupied = dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true);
-    if occupied && !force {
-        return Err(OutputError::Exists(dir.display().to_string()));
-    }
-    Ok(())
-}
-
 /// A folder being written: files go to a temporary sibling, renamed into place on `commit`.
+/// Dropped without `commit` (an error, a panic), it removes the temporary sibling.
 pub struct StagedDir {
     pub target: PathBuf,
     pub staging: PathBuf,
+    committed: bool,
+}
+
+impl Drop for StagedDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
 }
 
 impl StagedDir {
@@ -136,7 +146,7 @@ impl StagedDir {
             std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
         }
         std::fs::create_dir_all(&staging).map_err(io(&staging))?;
-        Ok(StagedDir { target: target.to_path_buf(), staging })
+        Ok(StagedDir { target: target.to_path_buf(), staging, committed: false })
     }
 
     pub fn path(&self, file: &str) -> PathBuf {
@@ -144,13 +154,26 @@ impl StagedDir {
     }
 
     /// Moves the finished folder into place (replacing an old one, which `--force` allowed).
-    pub fn commit(self) -> Result<PathBuf, OutputError> {
-        if self.target.exists() {
-            std::fs::remove_dir_all(&self.target).map_err(io(&self.target))?;
-        }
-        std::fs::rename(&self.staging, &self.target).map_err(io(&self.target))?;
-        Ok(self.target)
+    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        replace_dir(&self.staging, &self.target)?;
+        self.committed = true;
+        Ok(self.target.clone())
     }
+}
+
+/// Moves a finished folder `from` to `to`, replacing what `to` held (checked before the work
+/// by [`check_out_dir`]: empty, or written by revsim).
+pub fn replace_dir(from: &Path, to: &Path) -> Result<(), OutputError> {
+    if to.exists() {
+        if !is_revsim_folder(to) && std::fs::read_dir(to).map(|mut d| d.next().is_some()).unwrap_or(true) {
+            return Err(OutputError::Refused(format!("{}: was filled by something else during the run", to.display())));
+        }
+        std::fs::remove_dir_all(to).map_err(io(to))?;
+    }
+    if let Some(parent) = to.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    std::fs::rename(from, to).map_err(io(to))
 }
 
 /// SHA-256 of a file, hex.
@@ -203,12 +226,25 @@ mod tests {
     }
 
     #[test]
-    fn occupied_folder_is_refused_without_force() {
+    fn occupied_folder_is_refused_without_force_and_a_foreign_one_even_with_force() {
         let dir = std::env::temp_dir().join(format!("revsim-out-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("x"), "1").unwrap();
-        assert!(check_out_dir(&dir, false).is_err());
+        assert!(matches!(check_out_dir(&dir, false), Err(OutputError::Exists(_))));
+        assert!(matches!(check_out_dir(&dir, true), Err(OutputError::Refused(_))));
+        std::fs::write(dir.join("manifest.json"), r#"{"scenario": "x", "version": "0.1.0"}"#).unwrap();
         assert!(check_out_dir(&dir, true).is_ok());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_staged_folder_dropped_before_commit_leaves_nothing() {
+        let target = std::env::temp_dir().join(format!("revsim-staged-{}", std::process::id()));
+        let staging = {
+            let staged = StagedDir::new(&target).unwrap();
+            write_atomic(&staged.path("a.csv"), b"1").unwrap();
+            staged.staging.clone()
+        };
+        assert!(!staging.exists() && !target.exists());
     }
 }

@@ -5,14 +5,19 @@
 //! scenario, validated), which is what the world is built from and what
 //! `scenario.resolved.ron` records.
 
+mod changes;
+pub mod language;
 mod params;
 mod schema;
+mod validate;
+
+pub use changes::apply_change;
+pub use validate::{is_identifier, validate};
 
 pub use params::*;
 pub use schema::*;
 
 use crate::date::Date;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// A problem with a scenario file. Each carries the file and, where it has one, the position.
@@ -122,6 +127,8 @@ pub fn parse_file(path: &Path) -> Result<Scenario, ScenarioError> {
 
 /// Parses scenario text; `path` is only used in messages.
 pub fn parse_str(text: &str, path: &str) -> Result<Scenario, ScenarioError> {
+    // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .from_str::<Scenario>(text)
@@ -133,8 +140,29 @@ pub fn parse_str(text: &str, path: &str) -> Result<Scenario, ScenarioError> {
         })
 }
 
-/// Loads a scenario file, resolves its `extends` chain, applies the changes, and validates.
-pub fn load(path: &Path) -> Result<Resolved, ScenarioError> {
+/// Line and column (from 1) of the first `field:` in a file, for messages about a field whose
+/// value the parser accepted but the checks did not; (1, 1) if not found.
+pub fn field_position(path: &Path, field: &str) -> (usize, usize) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(field)
+            && rest.trim_start().starts_with(':')
+        {
+            return (i + 1, line.chars().count() - trimmed.chars().count() + 1);
+        }
+    }
+    (1, 1)
+}
+
+fn at_field(path: &Path, field: &str, message: String) -> ScenarioError {
+    let (line, col) = field_position(path, field);
+    ScenarioError::Parse { path: path.display().to_string(), line, col, message }
+}
+
+/// The files of a scenario's `extends` chain, the scenario first and its base last, parsed.
+fn read_chain(path: &Path) -> Result<Vec<(PathBuf, Scenario)>, ScenarioError> {
     let mut chain: Vec<(PathBuf, Scenario)> = Vec::new();
     let mut seen: Vec<PathBuf> = Vec::new();
     let mut current = path.to_path_buf();
@@ -146,14 +174,26 @@ pub fn load(path: &Path) -> Result<Resolved, ScenarioError> {
             return Err(ScenarioError::Cycle { path: path.display().to_string(), chain: names.join(" → ") });
         }
         seen.push(canonical);
+        if let Some((referrer, _)) = chain.last().filter(|_| !current.is_file()) {
+            let message = format!("`extends` names {}, which is not a readable file", current.display());
+            return Err(at_field(referrer, "extends", message));
+        }
         let scenario = parse_file(&current)?;
+        if !is_identifier(&scenario.name) {
+            return Err(at_field(&current, "name", validate::name_error(&scenario.name)));
+        }
         let next = scenario.extends.as_ref().map(|base| current.parent().unwrap_or_else(|| Path::new(".")).join(base));
         chain.push((current.clone(), scenario));
         match next {
             Some(base) => current = base,
-            None => break,
+            None => return Ok(chain),
         }
     }
+}
+
+/// Loads a scenario file, resolves its `extends` chain, applies the changes, and validates.
+pub fn load(path: &Path) -> Result<Resolved, ScenarioError> {
+    let mut chain = read_chain(path)?;
     let files: Vec<PathBuf> = chain.iter().map(|(p, _)| p.clone()).collect();
     let (base_path, mut resolved) = chain.pop().expect("at least one file");
     let mut applied = Vec::new();
@@ -166,6 +206,7 @@ pub fn load(path: &Path) -> Result<Resolved, ScenarioError> {
              regions, parties, fronts, params, environment, events, rules)"
         ));
     }
+    let mut divergence_file = base_path.clone();
     while let Some((file, child)) = chain.pop() {
         let shown = file.display().to_string();
         for change in &child.changes {
@@ -173,6 +214,9 @@ pub fn load(path: &Path) -> Result<Resolved, ScenarioError> {
                 errors.push(format!("{shown}: {e}"));
             }
             applied.push((child.name.clone(), change.clone()));
+        }
+        if child.divergence.is_some() {
+            divergence_file = file.clone();
         }
         resolved.name = child.name;
         resolved.title = child.title;
@@ -184,6 +228,12 @@ pub fn load(path: &Path) -> Result<Resolved, ScenarioError> {
     }
     resolved.extends = None;
     resolved.changes.clear();
+    if let (Some(d), Some(start), Some(end)) = (resolved.divergence, resolved.start, resolved.end)
+        && (d < start || d > end)
+    {
+        let message = format!("the divergence {d} is outside the scenario's dates, {start} to {end}");
+        return Err(at_field(&divergence_file, "divergence", message));
+    }
     if errors.is_empty() {
         errors.extend(validate(&resolved).into_iter().map(|e| format!("{}: {e}", path.display())));
     }
@@ -191,325 +241,6 @@ pub fn load(path: &Path) -> Result<Resolved, ScenarioError> {
         return Err(ScenarioError::Invalid { errors });
     }
     Ok(Resolved { scenario: resolved, files, applied, own_sources })
-}
-
-fn event_ids(s: &Scenario) -> Vec<&str> {
-    s.events.iter().map(|e| e.id.as_str()).collect()
-}
-
-fn unknown(what: &str, found: &str, names: &[&str]) -> String {
-    let near =
-        did_you_mean(found, names.iter().copied()).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
-    format!("no {what} `{found}`{near}; known: {}", names.join(", "))
-}
-
-/// Applies one change to a resolved base.
-pub fn apply_change(s: &mut Scenario, change: &Change) -> Result<(), String> {
-    let find_event = |s: &Scenario, id: &str| {
-        s.events.iter().position(|e| e.id == id).ok_or_else(|| unknown("event", id, &event_ids(s)))
-    };
-    let find_rule = |s: &Scenario, id: &str| {
-        let ids: Vec<&str> = s.rules.iter().map(|r| r.id.as_str()).collect();
-        s.rules.iter().position(|r| r.id == id).ok_or_else(|| unknown("decision rule", id, &ids))
-    };
-    match change {
-        Change::AddEvent(e) => {
-            if s.events.iter().any(|x| x.id == e.id) {
-                return Err(format!("an event `{}` exists already (use ReplaceEvent)", e.id));
-            }
-            s.events.push(e.clone());
-        }
-        Change::RemoveEvent(id) => {
-            let i = find_event(s, id)?;
-            s.events.remove(i);
-        }
-        Change::MoveEvent(id, date) => {
-            let i = find_event(s, id)?;
-            s.events[i].date = *date;
-        }
-        Change::ReplaceEvent(e) => {
-            let i = find_event(s, &e.id)?;
-            s.events[i] = e.clone();
-        }
-        Change::AddRule(r) => {
-            if s.rules.iter().any(|x| x.id == r.id) {
-                return Err(format!("a decision rule `{}` exists already (use ReplaceRule)", r.id));
-            }
-            s.rules.push(r.clone());
-        }
-        Change::RemoveRule(id) => {
-            let i = find_rule(s, id)?;
-            s.rules.remove(i);
-        }
-        Change::ReplaceRule(r) => {
-            let i = find_rule(s, &r.id)?;
-            s.rules[i] = r.clone();
-        }
-        Change::SetRuleTrigger(id, when) => {
-            let i = find_rule(s, id)?;
-            s.rules[i].when = when.clone();
-        }
-        Change::SetPolicy(date, policy) => {
-            let mut n = s.events.len();
-            let id = loop {
-                let id = format!("set_policy_{n}");
-                if !s.events.iter().any(|e| e.id == id) {
-                    break id;
-                }
-                n += 1;
-            };
-            s.events.push(Event {
-                id,
-                date: *date,
-                action: Action::SetPolicy(policy.clone()),
-                by: None,
-                source: "counterfactual".into(),
-            });
-        }
-        Change::SetPlatform(party, platform) => {
-            let spec = s
-                .parties
-                .iter_mut()
-                .find(|p| p.party == *party)
-                .ok_or_else(|| format!("no party `{}` in the scenario", party.key()))?;
-            spec.platform = platform.clone();
-        }
-        Change::SetParameter(name, value) => {
-            let params = s.params.as_mut().ok_or("the base has no params")?;
-            if let Err(e) = params.set_by_name(name, *value) {
-                let names = params.names();
-                let list: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
-                return Err(match did_you_mean(name, list.iter().copied()) {
-                    Some(near) => format!("{e} (did you mean `{near}`?)"),
-                    None => format!("{e}; `revsim explain` lists the parameter names"),
-                });
-            }
-        }
-        Change::ScaleMechanism(name, factor) => {
-            if !(0.0..=1.0).contains(factor) {
-                return Err(format!("mechanism `{name}`: the multiplier {factor} is outside 0-1"));
-            }
-            let params = s.params.as_mut().ok_or("the base has no params")?;
-            params.set_by_name(&format!("mechanisms.{name}"), *factor).map_err(|_| {
-                let names: Vec<String> = params
-                    .names()
-                    .into_iter()
-                    .filter_map(|(n, _)| n.strip_prefix("mechanisms.").map(str::to_string))
-                    .collect();
-                let list: Vec<&str> = names.iter().map(String::as_str).collect();
-                unknown("mechanism", name, &list)
-            })?;
-        }
-        Change::SetEnvironment(env) => {
-            let e = s.environment.as_mut().ok_or("the base has no environment")?;
-            if let Some(date) = env.gulf_of_finland_ice_breakup {
-                let year = date.year();
-                match e.gulf_of_finland_ice_breakup.iter_mut().find(|d| d.year() == year) {
-                    Some(d) => *d = date,
-                    None => e.gulf_of_finland_ice_breakup.push(date),
-                }
-            }
-        }
-        Change::SetWeather(w) => {
-            let e = s.environment.as_mut().ok_or("the base has no environment")?;
-            e.weather.retain(|x| !(x.region == w.region && x.year == w.year));
-            e.weather.push(w.clone());
-        }
-        Change::AddAlliedAid(a) => {
-            s.environment.as_mut().ok_or("the base has no environment")?.allied_aid.push(a.clone());
-        }
-        Change::RemoveAlliedAid(front) => {
-            let e = s.environment.as_mut().ok_or("the base has no environment")?;
-            let before = e.allied_aid.len();
-            e.allied_aid.retain(|a| &a.front != front);
-            if e.allied_aid.len() == before {
-                return Err(format!("no Allied aid on front `{front}` to remove"));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn check_share(errors: &mut Vec<String>, what: &str, v: f64) {
-    if !(0.0..=1.0).contains(&v) || v.is_nan() {
-        errors.push(format!("{what} is {v}, but a share must lie in 0-1"));
-    }
-}
-
-/// Semantic checks of a resolved scenario: every name known, every date in the window,
-/// every share in 0-1.
-pub fn validate(s: &Scenario) -> Vec<String> {
-    let mut errors = Vec::new();
-    let (Some(start), Some(end)) = (s.start, s.end) else {
-        return vec!["the scenario has no `start` and `end`".into()];
-    };
-    if end <= start {
-        errors.push(format!("`end` ({end}) must come after `start` ({start})"));
-    }
-    let regions: Vec<&str> = s.regions.iter().map(|r| r.id.as_str()).collect();
-    let fronts: Vec<&str> = s.fronts.iter().map(|f| f.id.as_str()).collect();
-    if regions.is_empty() {
-        errors.push("the scenario has no regions".into());
-    }
-    let check_region = |errors: &mut Vec<String>, what: &str, id: &str| {
-        if !regions.contains(&id) {
-            errors.push(format!("{what}: {}", unknown("region", id, &regions)));
-        }
-    };
-    let check_front = |errors: &mut Vec<String>, what: &str, id: &str| {
-        if !fronts.contains(&id) {
-            errors.push(format!("{what}: {}", unknown("front", id, &fronts)));
-        }
-    };
-    let check_date = |errors: &mut Vec<String>, what: &str, d: Date| {
-        if d < start || d > end {
-            errors.push(format!("{what}: the date {d} is outside the scenario's window {start} to {end}"));
-        }
-    };
-    let mut seen = HashSet::new();
-    for r in &s.regions {
-        if !seen.insert(r.id.as_str()) {
-            errors.push(format!("region `{}` is listed twice", r.id));
-        }
-        for (what, v) in [
-            ("urban_share", r.urban_share),
-            ("industry_share", r.industry_share),
-            ("coal_share", r.coal_share),
-            ("other_food_share", r.other_food_share),
-            ("national_vote", r.national_vote),
-        ] {
-            check_share(&mut errors, &format!("region `{}`: {what}", r.id), v);
-        }
-        if r.population <= 0.0 {
-            errors.push(format!("region `{}`: population must be positive", r.id));
-        }
-    }
-    for f in &s.fronts {
-        for r in &f.regions {
-            check_region(&mut errors, &format!("front `{}`", f.id), r);
-        }
-    }
-    let parties: HashSet<Party> = s.parties.iter().map(|p| p.party).collect();
-    for p in Party::ALL {
-        if !parties.contains(&p) && p != Party::Other {
-            errors.push(format!("party `{}` has no entry in `parties`", p.key()));
-        }
-    }
-    if s.coalition.is_empty() {
-        errors.push("`coalition` must name at least one governing party".into());
-    }
-    let mut ids = HashSet::new();
-    for e in &s.events {
-        if !ids.insert(e.id.as_str()) {
-            errors.push(format!("event `{}` is listed twice", e.id));
-        }
-        check_date(&mut errors, &format!("event `{}`", e.id), e.date);
-        check_action(&mut errors, &format!("event `{}`", e.id), &e.action, &check_region, &check_front);
-    }
-    let metric_names = crate::metrics::METRICS;
-    let mut rule_ids = HashSet::new();
-    for r in &s.rules {
-        let what = format!("decision rule `{}`", r.id);
-        if !rule_ids.insert(r.id.as_str()) {
-            errors.push(format!("{what} is listed twice"));
-        }
-        check_date(&mut errors, &what, r.not_before);
-        if let Some(d) = r.not_after {
-            check_date(&mut errors, &what, d);
-        }
-        for c in &r.when {
-            if let Condition::Above(m, _) | Condition::Below(m, _) = c
-                && !metric_names.contains(&m.as_str())
-            {
-                errors.push(format!("{what}: {}", unknown("metric", m, metric_names)));
-            }
-        }
-        check_action(&mut errors, &what, &r.action, &check_region, &check_front);
-    }
-    if let Some(env) = &s.environment {
-        for w in &env.weather {
-            check_region(&mut errors, "weather", &w.region);
-            if w.factor < 0.0 {
-                errors.push(format!("weather for `{}` {}: factor must not be negative", w.region, w.year));
-            }
-        }
-        for t in &env.transport_crises {
-            check_date(&mut errors, "transport crisis", t.from);
-            check_share(&mut errors, "transport crisis: deliveries", t.deliveries);
-        }
-        for a in &env.allied_aid {
-            check_front(&mut errors, "allied_aid", &a.front);
-            check_date(&mut errors, &format!("allied_aid on `{}`", a.front), a.from);
-        }
-        for d in &env.gulf_of_finland_ice_breakup {
-            let (y, _, _) = d.ymd();
-            if y < start.year() || y > end.year() + 1 {
-                errors.push(format!("gulf_of_finland_ice_breakup {d} is outside the scenario's years"));
-            }
-        }
-    }
-    if let Some(p) = &s.params {
-        for (name, v) in p.names() {
-            if name.starts_with("mechanisms.") {
-                check_share(&mut errors, &format!("parameter `{name}`"), v);
-            }
-            // Effects on support may be negative; every other parameter is a size or a rate.
-            if v < 0.0 && !name.starts_with("loyalty.factory_effect") {
-                errors.push(format!("parameter `{name}` is {v}: parameters are not negative"));
-            }
-        }
-        for (what, v) in [
-            ("population.village_ties_share", p.population.village_ties_share),
-            ("population.old_army_worker_share", p.population.old_army_worker_share),
-            ("population.worker_control", p.population.worker_control),
-            ("population.centralization", p.population.centralization),
-            ("population.initial_grain_share", p.population.initial_grain_share),
-            ("procurement.tax_rate", p.procurement.tax_rate),
-            ("procurement.suppression", p.procurement.suppression),
-            ("activation.uprising_start", p.activation.uprising_start),
-        ] {
-            check_share(&mut errors, &format!("parameter `{what}`"), v);
-        }
-        for (i, v) in p.population.initial_support.iter().enumerate() {
-            check_share(&mut errors, &format!("parameter `population.initial_support.{i}`"), *v);
-        }
-    }
-    errors
-}
-
-fn check_policy(errors: &mut Vec<String>, what: &str, p: &Policy) {
-    match p {
-        Policy::Terror(v) => check_share(errors, &format!("{what}: Terror"), *v),
-        Policy::Mobilisation(v) => check_share(errors, &format!("{what}: Mobilisation"), *v),
-        Policy::FoodArmy(v) if *v < 0.0 => errors.push(format!("{what}: FoodArmy must not be negative")),
-        _ => {}
-    }
-}
-
-fn check_action(
-    errors: &mut Vec<String>,
-    what: &str,
-    a: &Action,
-    check_region: &dyn Fn(&mut Vec<String>, &str, &str),
-    check_front: &dyn Fn(&mut Vec<String>, &str, &str),
-) {
-    match a {
-        Action::SetPolicy(p) => check_policy(errors, what, p),
-        Action::SetPolicies(ps) => ps.iter().for_each(|p| check_policy(errors, what, p)),
-        Action::SignTreaty { cede, .. } => cede.iter().for_each(|r| check_region(errors, what, r)),
-        Action::LegionRevolt { front, .. }
-        | Action::OpenFront { front, .. }
-        | Action::SetExternalForces { front, .. }
-        | Action::CloseFront { front, .. } => check_front(errors, what, front),
-        Action::CentralPowersCollapse { regions } => regions.iter().for_each(|h| check_region(errors, what, &h.region)),
-        Action::SetControl { region, .. } => check_region(errors, what, region),
-        Action::DeclareRedTerror { terror } => check_share(errors, &format!("{what}: terror"), *terror),
-        Action::PartyPurge { share } | Action::PartyRecruitment { share } => {
-            check_share(errors, &format!("{what}: share"), *share)
-        }
-        Action::Demobilise { weekly_share } => check_share(errors, &format!("{what}: weekly_share"), *weekly_share),
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -443,7 +443,15 @@ impl Params {
         if !node.is_number() {
             return Err(format!("`{name}` is a group of parameters, not one number"));
         }
-        *node = serde_json::json!(value);
+        *node = if node.is_u64() {
+            // A count (districts, weeks): a whole number that is not negative.
+            if value.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&value) {
+                return Err(format!("`{name}` is a whole number (a count); {value} is not one"));
+            }
+            serde_json::json!(value as u64)
+        } else {
+            serde_json::json!(value)
+        };
         *self = serde_json::from_value(tree).map_err(|e| format!("`{name}` cannot take the value {value}: {e}"))?;
         Ok(())
     }

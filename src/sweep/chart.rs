@@ -84,7 +84,7 @@ pub fn groups(xs: &[f64], ys: &[f64]) -> Vec<Group> {
         .map(|c| {
             let mut y: Vec<f64> = c.iter().map(|p| p.1).collect();
             y.sort_by(f64::total_cmp);
-            let q = [0.05, 0.25, 0.5, 0.75, 0.95].map(|p| crate::ensemble::quantile(&y, p));
+            let q = [0.05, 0.25, 0.5, 0.75, 0.95].map(|p| crate::stats::quantile(&y, p));
             Group { x: c.iter().map(|p| p.0).sum::<f64>() / c.len() as f64, q, n: c.len() }
         })
         .collect()
