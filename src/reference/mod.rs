@@ -121,6 +121,21 @@ pub fn command(opts: &EpsteinOptions) -> Result<(PathBuf, Vec<Counts>), CommandE
         false => None,
     };
     let staged = StagedDir::new(&opts.out)?;
+    // A manifest, so that the folder is known as revsim's (and `--force` may replace it).
+    let manifest = serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": "epstein_reference",
+        "model": "Epstein (2002), civil violence",
+        "config": {
+            "width": c.width, "height": c.height, "citizen_density": c.citizen_density,
+            "cop_density": c.cop_density, "vision": c.vision, "shape": format!("{:?}", c.shape),
+            "legitimacy": c.legitimacy, "k": c.k, "threshold": c.threshold, "max_jail": c.max_jail,
+            "arrest": format!("{:?}", c.rounding), "seed": c.seed,
+        },
+        "steps": opts.steps,
+    });
+    let text = serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n";
+    write_atomic(&staged.path("manifest.json"), text.as_bytes())?;
     write_atomic(&staged.path("counts.csv"), counts_csv(&counts).as_bytes())?;
     if let Some(svg) = svg {
         write_atomic(&staged.path("counts.svg"), svg.as_bytes())?;
