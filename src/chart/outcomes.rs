@@ -227,17 +227,21 @@ pub(crate) fn outcomes_chart(c: &ComparisonData, t: Theme) -> Option<OutcomesCha
 
 /// Colours of the categories of a block, in category order.
 fn category_colors(t: Theme, n: usize) -> Vec<RGBColor> {
+    // Okabe-Ito (colour-blind safe): green, vermillion, sky blue, reddish purple, then grey; no
+    // two categories of a block share a colour up to five.
     let screen = [
         RGBColor(0x00, 0x9E, 0x73),
         RGBColor(0xD5, 0x5E, 0x00),
-        RGBColor(0xBB, 0xBB, 0xBB),
         RGBColor(0x56, 0xB4, 0xE9),
+        RGBColor(0xCC, 0x79, 0xA7),
+        RGBColor(0xBB, 0xBB, 0xBB),
     ];
     let print = [
         RGBColor(0x33, 0x33, 0x33),
         RGBColor(0x99, 0x99, 0x99),
-        RGBColor(0xDD, 0xDD, 0xDD),
         RGBColor(0x66, 0x66, 0x66),
+        RGBColor(0xBB, 0xBB, 0xBB),
+        RGBColor(0xDD, 0xDD, 0xDD),
     ];
     let set = if t.print { print } else { screen };
     (0..n).map(|i| set[i % set.len()]).collect()
