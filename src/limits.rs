@@ -7,15 +7,17 @@
 
 use crate::scenario::Resolved;
 
-/// Peak resident memory per agent of one run, in bytes. Measured 2026-11-30 (commit a98c4b8,
-/// release build): 49.9 MB at 162,844 agents (`--scale 1000`) and 179.5 MB at 651,464 agents
-/// (`--scale 250`): a slope of 271 bytes per agent.
-pub const BYTES_PER_AGENT: u64 = 271;
+/// Peak resident memory per agent of one run, in bytes. Measured 2026-11-30 with the engine of
+/// issue 9 (`cargo bench --bench baseline`, release build): 54 MB at 162,979 agents (`--scale
+/// 1000`) and 449 MB at 1,628,722 agents (`--scale 100`): a slope of 289 bytes per agent (the
+/// engine before it: 271).
+pub const BYTES_PER_AGENT: u64 = 289;
 /// Memory of a run that does not grow with agents (the program, the scenario, the tables).
 pub const BYTES_PER_RUN_FIXED: u64 = 8 << 20;
-/// Wall time per agent and weekly tick on one idle core, in nanoseconds (issue 9: 100-112 ns
-/// at commit a98c4b8). Used only for the estimates printed before a large ensemble.
-pub const NS_PER_AGENT_TICK: u64 = 110;
+/// Wall time per agent and weekly tick on one idle core, in nanoseconds (73-82 ns with the
+/// engine of issue 9, `cargo bench --bench baseline`; 100-112 ns at commit a98c4b8). Used only
+/// for the estimates printed before a large ensemble.
+pub const NS_PER_AGENT_TICK: u64 = 82;
 /// Bytes that one run adds to an ensemble's `timeseries.csv` and `events.csv` (measured:
 /// 235 kB per run at `--scale 20000`; the files grow with weeks and districts, not agents).
 pub const DISK_BYTES_PER_RUN: u64 = 240_000;
