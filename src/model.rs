@@ -609,9 +609,8 @@ impl Unrest {
 /// needs to know how many soldiers, greens or workers there are reads a field here.
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Census {
-    /// Living people, and those in each district (present there).
+    /// Living people (those in each district are `Districts::population`).
     pub total: f64,
-    pub by_district: Vec<f64>,
     /// Workers' families in towns, and in Petrograd and Moscow (`CITY_IDS` order).
     pub urban: f64,
     pub cities: [f64; CITY_IDS.len()],

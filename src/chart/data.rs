@@ -330,7 +330,7 @@ impl Summary {
                 } else {
                     0.0
                 };
-                let q = |p| quantile_sorted(&v, p);
+                let q = |p| crate::stats::quantile(&v, p);
                 s.push(
                     name.clone(),
                     Quantiles {
@@ -349,16 +349,6 @@ impl Summary {
         s.finish();
         Ok(s)
     }
-}
-
-/// Linear-interpolation quantile (R type 7) of sorted values.
-pub(crate) fn quantile_sorted(v: &[f64], p: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let h = (v.len() - 1) as f64 * p.clamp(0.0, 1.0);
-    let (i, f) = (h.floor() as usize, h - h.floor());
-    if i + 1 < v.len() { v[i] + f * (v[i + 1] - v[i]) } else { v[i] }
 }
 
 /// A row of `events.csv`.
@@ -778,7 +768,7 @@ pub fn event_stats(events: &[Event], kinds: &[&str], n_runs: usize) -> Vec<Event
         }
         let mut days: Vec<f64> = first.values().map(|d| f64::from(d.days())).collect();
         days.sort_by(f64::total_cmp);
-        let q = |p| Date::from_days(quantile_sorted(&days, p).round() as i32);
+        let q = |p| Date::from_days(crate::stats::quantile(&days, p).round() as i32);
         let n = days.len();
         out.push(EventStat {
             kind: kind.to_string(),

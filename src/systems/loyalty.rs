@@ -23,7 +23,12 @@ pub struct SupportInputs {
 
 /// The support an agent's circumstances pull it toward (before peers).
 pub fn support_target(params: &crate::scenario::Params, i: &SupportInputs) -> f64 {
-    (support_offset(params, i) - params.loyalty.hardship_effect * i.hardship).clamp(0.0, 1.0)
+    less_hardship(params, support_offset(params, i), i.hardship)
+}
+
+/// The support target: what circumstances add up to, less what hardship takes, within 0-1.
+fn less_hardship(params: &crate::scenario::Params, offset: f64, hardship: f64) -> f64 {
+    (offset - params.loyalty.hardship_effect * hardship).clamp(0.0, 1.0)
 }
 
 /// The support target before hardship and the clamp to 0-1: what the agent's circumstances
@@ -46,7 +51,16 @@ fn support_offset(params: &crate::scenario::Params, i: &SupportInputs) -> f64 {
 
 /// Grievance G = H × (1 − L) plus the backlash of repression felt.
 pub fn grievance(params: &crate::scenario::Params, hardship: f64, support: f64, repression: f64) -> f64 {
-    let backlash = params.repression.backlash * params.mechanisms.repression_backlash * repression;
+    grievance_with(hardship, support, backlash(params, repression))
+}
+
+/// The backlash of repression felt (added to grievance).
+fn backlash(params: &crate::scenario::Params, repression: f64) -> f64 {
+    params.repression.backlash * params.mechanisms.repression_backlash * repression
+}
+
+/// G = H × (1 − L) plus a backlash already computed, within 0-1.
+fn grievance_with(hardship: f64, support: f64, backlash: f64) -> f64 {
     (hardship * (1.0 - support) + backlash).clamp(0.0, 1.0)
 }
 
@@ -100,7 +114,6 @@ impl<'a> LoyaltyWeek<'a> {
         let government = i.government;
         let d = i.districts;
         let n = d.population.len();
-        let backlash_rate = params.repression.backlash * params.mechanisms.repression_backlash;
         let holds = matches!(i.kronstadt.state, KronstadtState::Holds);
         let whites_in_field = i.war.fronts.iter().any(|f| f.active && f.enemy == crate::scenario::Enemy::White);
         let requisition_ended =
@@ -134,7 +147,7 @@ impl<'a> LoyaltyWeek<'a> {
                         + l.repression_weight * d.repression[k]
                 })
                 .collect(),
-            backlash: d.repression.iter().map(|r| backlash_rate * r).collect(),
+            backlash: d.repression.iter().map(|r| backlash(params, *r)).collect(),
             offset,
             village_news: (0..n)
                 .map(|k| {
@@ -279,7 +292,7 @@ pub fn feel(week: &LoyaltyWeek, person: &Person, household: &Household, mind: &m
     let food = if person.role == Role::Soldier { 1.0 } else { household.food_ratio };
     let pressure = (pressure(week, person, food) * mind.exposure as f64).min(1.0);
     let hardship = mind.hardship as f64 + l.hardship_rate * (pressure - mind.hardship as f64);
-    let mut target = (week.offset[d][role] - l.hardship_effect * hardship).clamp(0.0, 1.0);
+    let mut target = less_hardship(params, week.offset[d][role], hardship);
     if person.role == Role::Soldier {
         target = (target + week.war_rally).min(1.0);
     }
@@ -288,7 +301,7 @@ pub fn feel(week: &LoyaltyWeek, person: &Person, household: &Household, mind: &m
     let support = (support + l.support_rate * (target - support) + l.peer_weight * (peer - support)).clamp(0.0, 1.0);
     mind.hardship = hardship as f32;
     mind.support = support as f32;
-    let mut g = (hardship * (1.0 - support) + week.backlash[d]).clamp(0.0, 1.0);
+    let mut g = grievance_with(hardship, support, week.backlash[d]);
     if person.army == Army::Kronstadt {
         // News of a strike wave repressed in Petrograd prompts sailors who are already
         // unhappy (seed 004 I4): it multiplies their grievance, it does not make one.

@@ -9,26 +9,35 @@ use crate::systems::{Coefficients, soviets::effective_parties};
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
-/// A census's partial sums (one chunk of agents).
+/// A census's partial sums (one chunk of agents): the census and the people in each district.
 #[derive(Clone, Debug, Default)]
-pub struct CensusSums(pub Census);
+pub struct CensusSums {
+    pub census: Census,
+    pub by_district: Vec<f64>,
+}
 
 impl CensusSums {
     pub fn new(regions: usize, districts: usize) -> CensusSums {
-        CensusSums(Census {
-            by_district: vec![0.0; districts],
+        let census = Census {
             workers_by_region: vec![0.0; regions],
             workforce_by_region: vec![0.0; regions],
             ..Default::default()
-        })
+        };
+        CensusSums { census, by_district: vec![0.0; districts] }
+    }
+
+    /// The week's census, and the people present in each district.
+    pub fn book(self, census: &mut Census, districts: &mut Districts) {
+        *census = self.census;
+        districts.population = self.by_district;
     }
 }
 
 impl crate::agents::Partial for CensusSums {
     fn merge(&mut self, other: CensusSums) {
-        let (a, b) = (&mut self.0, other.0);
+        crate::agents::add_into(&mut self.by_district, &other.by_district);
+        let (a, b) = (&mut self.census, other.census);
         a.total += b.total;
-        crate::agents::add_into(&mut a.by_district, &b.by_district);
         a.urban += b.urban;
         crate::agents::add_into(&mut a.cities, &b.cities);
         a.industrial_workers += b.industrial_workers;
@@ -53,12 +62,12 @@ pub fn count(geography: &Geography, person: &Person, mind: &Mind, sums: &mut Cen
     if !person.alive() {
         return;
     }
-    let c = &mut sums.0;
     let w = person.weight as f64;
     let d = person.district as usize;
+    sums.by_district[d] += w;
+    let c = &mut sums.census;
     let dist = &geography.districts[d];
     c.total += w;
-    c.by_district[d] += w;
     c.parties[mind.party.index()] += w;
     let role = match person.role {
         Role::Peasant => 0,

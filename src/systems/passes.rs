@@ -145,7 +145,7 @@ pub fn people(common: Common, state: PeopleState, mut agents: AllAgents) {
     let ((moves, armies), arrests) = {
         let towns = TownWeek::new(&now, &economy);
         let army = ArmyWeek::new(&now, &government, &census, &economy, &war);
-        let cheka = RepressionWeek::new(&now, &government, deployment.arrest_chance.clone());
+        let cheka = RepressionWeek::new(&now, &government, &deployment.arrest_chance);
         agents.pass(
             || {
                 (
@@ -249,8 +249,7 @@ pub fn lives(
         )
     };
     demography::book(&now, &deaths, (&mut districts, &mut unrest, &mut ledger, &mut log));
-    districts.population.clone_from(&counted.0.by_district);
-    *census = counted.0;
+    counted.book(&mut census, &mut districts);
 }
 
 /// The census alone, before the first tick.
@@ -270,6 +269,5 @@ pub fn first_census(
             }
         },
     );
-    districts.population.clone_from(&counted.0.by_district);
-    *census = counted.0;
+    counted.book(&mut census, &mut districts);
 }

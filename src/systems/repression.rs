@@ -54,14 +54,14 @@ pub fn deploy(
 pub struct RepressionWeek<'a> {
     params: &'a crate::scenario::Params,
     district_region: &'a [u16],
-    arrest_chance: Vec<f64>,
+    arrest_chance: &'a [f64],
     execution: f64,
     tick: u32,
     streams: AgentStreams,
 }
 
 impl<'a> RepressionWeek<'a> {
-    pub fn new(now: &crate::systems::Now<'a>, government: &Government, arrest_chance: Vec<f64>) -> RepressionWeek<'a> {
+    pub fn new(now: &crate::systems::Now<'a>, government: &Government, arrest_chance: &'a [f64]) -> RepressionWeek<'a> {
         let crate::systems::Now { clock, params, geography, .. } = *now;
         RepressionWeek {
             params,
