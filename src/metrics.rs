@@ -23,6 +23,10 @@ pub struct Sources {
     /// People: deaths from hunger and disease; from combat and executions (cumulative).
     pub famine_deaths: f64,
     pub violent_deaths: f64,
+    /// People: at the start of the run; born and dead of ordinary causes since (cumulative).
+    pub population_start: f64,
+    pub births: f64,
+    pub ordinary_deaths: f64,
     /// Poods harvested at the last harvest; the sown area index; poods procured (cumulative).
     pub last_harvest: f64,
     pub sown_index: f64,
@@ -93,6 +97,13 @@ pub const TABLE: &[Metric] = &[
     m("strikers", "people", "workers on strike this tick", |s| s.strikers),
     m("famine_deaths_cum", "people", "deaths from hunger and hunger-borne disease", |s| s.famine_deaths),
     m("violent_deaths_cum", "people", "combat deaths and executions", |s| s.violent_deaths),
+    m("ordinary_deaths_cum", "people", "deaths at the pre-war rate (old age, infancy, illness), civilians", |s| {
+        s.ordinary_deaths
+    }),
+    m("births_cum", "people", "births since the start", |s| s.births),
+    m("population_change", "share", "population_total / population at the start − 1", |s| {
+        s.population_total / s.population_start.max(1.0) - 1.0
+    }),
     m(
         "harvest_last_mt",
         "million tonnes",

@@ -81,21 +81,21 @@ impl Person {
 #[derive(Component, Clone, Copy, Debug, Default)]
 pub struct Household {
     /// Arable land, in area units (one unit fed one rural person before the war).
-    pub land: f64,
+    pub land: f32,
     /// Area sown for the coming harvest (area units).
-    pub sown: f64,
+    pub sown: f32,
     /// Grain the household holds openly (poods).
     pub grain: f64,
     /// Grain hidden from requisition (poods).
     pub hidden: f64,
     /// Share of the harvest the household expects the state to take (0-1), from experience.
-    pub expected_take: f64,
+    pub expected_take: f32,
     /// This agricultural year's harvest (poods).
-    pub harvest_year: f64,
+    pub harvest_year: f32,
     /// What authorities took from it this agricultural year (poods).
-    pub taken_year: f64,
+    pub taken_year: f32,
     /// Food eaten / food needed last week (0-1).
-    pub food_ratio: f64,
+    pub food_ratio: f32,
 }
 
 /// Attitudes (MODEL.md §6.7).
@@ -107,13 +107,41 @@ pub struct Mind {
     pub hardship: f32,
     /// Grievance G = H × (1 − L).
     pub grievance: f32,
-    /// Risk aversion R (0-1), fixed.
-    pub risk_aversion: f32,
+    /// Risk aversion R (0-1), fixed; kept in 256 steps (see [`Mind::risk_aversion`]).
+    risk_aversion: u8,
     /// How hard the same losses hit this household (0-2, mean 1), fixed: Epstein's
-    /// heterogeneous perceived hardship, so that a district does not rise as one.
-    pub exposure: f32,
+    /// heterogeneous perceived hardship, so that a district does not rise as one. Kept in 256
+    /// steps (see [`Mind::exposure`]).
+    exposure: u8,
     /// The party the agent would vote for.
     pub party: Party,
+}
+
+impl Mind {
+    /// A new mind with no hardship yet. The fixed traits are kept to 1/255 of their range,
+    /// far finer than anything they are compared with, so that a household-scale run fits
+    /// in memory (8 bytes an agent fewer).
+    pub fn new(support: f64, risk_aversion: f64, exposure: f64, party: Party) -> Mind {
+        let step = |x: f64| (x.clamp(0.0, 1.0) * 255.0).round() as u8;
+        Mind {
+            support: support as f32,
+            hardship: 0.0,
+            grievance: 0.0,
+            risk_aversion: step(risk_aversion),
+            exposure: step(exposure / 2.0),
+            party,
+        }
+    }
+
+    /// Risk aversion R (0-1).
+    pub fn risk_aversion(&self) -> f64 {
+        f64::from(self.risk_aversion) / 255.0
+    }
+
+    /// Exposure to hardship (0-2, mean 1).
+    pub fn exposure(&self) -> f64 {
+        2.0 * f64::from(self.exposure) / 255.0
+    }
 }
 
 /// The clock and the run's seed.
@@ -427,6 +455,8 @@ pub enum Cause {
     Disease = 1,
     Combat = 2,
     Execution = 3,
+    /// Deaths at the pre-war rate, which go on whatever happens (old age, infancy, illness).
+    Ordinary = 4,
 }
 
 /// Every person accounted for, per region (by the agent's home region).
@@ -434,7 +464,7 @@ pub enum Cause {
 pub struct PeopleLedger {
     pub start: u64,
     pub births: u64,
-    pub deaths: [u64; 4],
+    pub deaths: [u64; 5],
     pub emigrated: u64,
     pub moved_in: u64,
     pub moved_out: u64,
@@ -653,4 +683,28 @@ pub struct Soldiers {
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Deployment {
     pub arrest_chance: Vec<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Party;
+
+    /// The per-agent components stay compact: a household-scale run (32.6 M agents) holds
+    /// every byte here 32.6 million times.
+    #[test]
+    fn agent_components_are_compact() {
+        assert_eq!(std::mem::size_of::<Person>(), 24);
+        assert_eq!(std::mem::size_of::<Household>(), 40);
+        assert_eq!(std::mem::size_of::<Mind>(), 16);
+    }
+
+    #[test]
+    fn fixed_traits_keep_their_range_to_a_step() {
+        let m = Mind::new(0.5, 0.3, 1.7, Party::Sr);
+        assert!((m.risk_aversion() - 0.3).abs() <= 0.5 / 255.0);
+        assert!((m.exposure() - 1.7).abs() <= 1.0 / 255.0);
+        let edges = Mind::new(0.5, 1.0, 2.0, Party::Sr);
+        assert_eq!((edges.risk_aversion(), edges.exposure()), (1.0, 2.0));
+    }
 }

@@ -229,14 +229,14 @@ impl Births<'_> {
         let urban_pop = r.population * r.urban_share;
         let industrial_share = (pop.industrial_workers * r.industry_share / urban_pop.max(1.0)).min(1.0);
         let industrial = g.role == Role::Worker && rng.random::<f64>() < industrial_share;
-        let risk_aversion = rng.random::<f64>() as f32;
-        let exposure = 2.0 * rng.random::<f64>() as f32;
+        let risk_aversion = rng.random::<f64>();
+        let exposure = 2.0 * rng.random::<f64>();
         let worker_home = if g.role == Role::Worker { home_village(rng) } else { home };
         let mut household = Household { food_ratio: 1.0, ..Default::default() };
         if origin == Role::Peasant {
             let land = weight as f64;
-            household.land = land;
-            household.sown = land * self.params.agriculture.winter_crop_share;
+            household.land = land as f32;
+            household.sown = (land * self.params.agriculture.winter_crop_share) as f32;
             if g.role == Role::Peasant {
                 household.grain = land * r.grain_per_rural_person * pop.initial_grain_share;
                 self.ledger.grain.start_stock += household.grain;
@@ -257,11 +257,7 @@ impl Births<'_> {
             village_ties,
             industrial,
         };
-        (
-            person,
-            household,
-            Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, exposure, party },
-        )
+        (person, household, Mind::new(support, risk_aversion, exposure, party))
     }
 
     /// A sailor or soldier of the Kronstadt garrison: they came from villages all over the
@@ -273,8 +269,8 @@ impl Births<'_> {
         let mut weights: Vec<f64> = pop.soldier_parties.to_vec();
         weights.push(0.0);
         let party = Party::from_index(sample(rng, &weights));
-        let risk_aversion = rng.random::<f64>() as f32;
-        let exposure = 2.0 * rng.random::<f64>() as f32;
+        let risk_aversion = rng.random::<f64>();
+        let exposure = 2.0 * rng.random::<f64>();
         let home = self.rural_all[rng.random_range(0..self.rural_all.len())];
         self.ledger.people[self.geography.district_region[home as usize] as usize].start += weight as u64;
         self.garrison.agents.push(self.next_id);
@@ -293,11 +289,7 @@ impl Births<'_> {
             industrial: false,
         };
         let household = Household { food_ratio: 1.0, ..Default::default() };
-        (
-            person,
-            household,
-            Mind { support: support as f32, hardship: 0.0, grievance: 0.0, risk_aversion, exposure, party },
-        )
+        (person, household, Mind::new(support, risk_aversion, exposure, party))
     }
 }
 

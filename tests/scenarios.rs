@@ -3,8 +3,9 @@
 //! relative to the baseline on the same seeds.
 //!
 //! The baseline is being recalibrated, so the behaviour tests compare each scenario with the
-//! baseline *on the same seeds* and decide by majority over several seeds, never on one
-//! run's absolute numbers. Where a file documents that the model disagrees with its sources,
+//! baseline *on the same seeds* and require the direction on every one of five seeds (a
+//! scenario with no effect passes one such check with probability at most 2^-5 ≈ 3%), never on
+//! one run's absolute numbers. Where a file documents that the model disagrees with its sources,
 //! the disagreement is not tested (see the file's description); only what holds is.
 //! Run with `cargo test --release --test scenarios -- --nocapture` to see the measured values.
 
@@ -76,8 +77,10 @@ fn between(d: Date, from: &str, to: &str) -> bool {
 }
 
 /// Compares a quantity of the scenario with the baseline's on each seed; prints the values
-/// and asserts that `holds(baseline, scenario)` on more than half of the seeds.
-fn majority(
+/// and asserts that `holds(baseline, scenario)` on every seed. Power: the seeds are paired, so
+/// for a scenario with no effect each seed's comparison is a fair coin at best, and the test
+/// passes by chance with probability at most 2^-5 ≈ 3% (it fails ≥ 97% of the time).
+fn every_seed(
     what: &str,
     base: &[RunOutput],
     alt: &[RunOutput],
@@ -88,7 +91,7 @@ fn majority(
     let yes = pairs.iter().filter(|(b, a)| holds(*b, *a)).count();
     let shown: Vec<String> = pairs.iter().map(|(b, a)| format!("{b:.4} → {a:.4}")).collect();
     eprintln!("{what}: holds on {yes}/{} seeds (baseline → scenario): {}", pairs.len(), shown.join(", "));
-    assert!(2 * yes > pairs.len(), "{what}: holds on only {yes} of {} seeds: {}", pairs.len(), shown.join(", "));
+    assert_eq!(yes, pairs.len(), "{what}: holds on only {yes} of {} seeds: {}", pairs.len(), shown.join(", "));
 }
 
 fn lower(b: f64, a: f64) -> bool {
@@ -333,14 +336,14 @@ fn no_brest_litovsk_the_left_srs_stay_and_the_legion_is_not_stranded() {
         assert!(!happened(a, "party_rising", ""), "seed {}: no Left SR rising", a.seed);
         assert!(!happened(a, "legion_revolt", ""), "seed {}: the Legion is not stranded", a.seed);
     }
-    majority(
+    every_seed(
         "no_brest_litovsk: congress_share_left_sr, July 1918",
         base,
         &alt,
         |o| at(o, "congress_share_left_sr", "1918-07-20"),
         higher,
     );
-    majority(
+    every_seed(
         "no_brest_litovsk: white_armies, December 1918",
         base,
         &alt,
@@ -359,14 +362,14 @@ fn constituent_assembly_convenes_forms_a_government_and_more_parties_sit() {
         assert!(!happened(a, "constituent_assembly_dissolved", ""), "seed {}", a.seed);
         assert!(happened(a, "coalition_changed", "the Constituent Assembly forms the government"), "seed {}", a.seed);
     }
-    majority(
+    every_seed(
         "constituent_assembly_convenes: party_pluralism, July 1918",
         base,
         &alt,
         |o| at(o, "party_pluralism", "1918-07-01"),
         higher,
     );
-    majority(
+    every_seed(
         "constituent_assembly_convenes: centralization, July 1919",
         base,
         &alt,
@@ -412,28 +415,28 @@ fn soviet_elections_honoured_1918_keeps_the_soviets_free_and_plural() {
         assert!(!happened(a, "soviet_dispersed", ""), "seed {}: no soviet is dispersed", a.seed);
         assert!(happened(a, "soviet_honoured", ""), "seed {}: the opposition takes its seats somewhere", a.seed);
     }
-    majority(
+    every_seed(
         "soviet_elections_honoured_1918: soviet_democracy_index, end of 1918",
         base,
         &alt,
         |o| at(o, "soviet_democracy_index", "1918-12-31"),
         higher,
     );
-    majority(
+    every_seed(
         "soviet_elections_honoured_1918: party_pluralism, end of 1918",
         base,
         &alt,
         |o| at(o, "party_pluralism", "1918-12-31"),
         higher,
     );
-    majority(
+    every_seed(
         "soviet_elections_honoured_1918: centralization, mid-1921",
         base,
         &alt,
         |o| at(o, "centralization", "1921-07-01"),
         lower,
     );
-    majority(
+    every_seed(
         "soviet_elections_honoured_1918: uprisings_cum, end of 1919",
         base,
         &alt,
@@ -456,14 +459,14 @@ fn no_grain_monopoly_fewer_uprisings_in_1918_and_fuller_cities() {
     }
     // What holds: the 1918 risings against the monopoly's detachments, and the cities.
     // (From 1919 the model's tax in kind raises unrest and famine instead: see the file.)
-    majority(
+    every_seed(
         "no_grain_monopoly: uprisings_cum, end of 1918",
         base,
         &alt,
         |o| at(o, "uprisings_cum", "1918-12-31"),
         lower,
     );
-    majority(
+    every_seed(
         "no_grain_monopoly: petrograd_population, end of 1919",
         base,
         &alt,
@@ -481,27 +484,23 @@ fn early_tax_in_kind_1919_ends_requisition_and_wins_peasant_support() {
         let d = first(a, "tax_in_kind_adopted", "").expect("the tax in kind is adopted");
         assert!(between(d, "1919-03-23", "1919-03-31"), "seed {}: adopted on {d}", a.seed);
     }
-    // What holds: peasants support a government that ended requisition, fewer of them starve
-    // and fewer districts rise by mid-1921. (More grain procured, not less: see the file.)
-    majority(
+    // What holds on every seed: peasants support a government that ended requisition, and
+    // fewer of them starve. Fewer uprisings holds on the mean only (20 paired seeds at scale
+    // 5000: 251 against 272 by mid-1920, 95% interval of the difference −30 to −13; on seeds
+    // 1-5 two fall by ≈ 50 and three barely move) and not at all by mid-1921: see the file.
+    // More grain procured, not less.
+    every_seed(
         "early_tax_in_kind_1919: support_peasants, mid-1920",
         base,
         &alt,
         |o| at(o, "support_peasants", "1920-07-01"),
         higher,
     );
-    majority(
+    every_seed(
         "early_tax_in_kind_1919: famine_deaths_cum, mid-1921",
         base,
         &alt,
         |o| at(o, "famine_deaths_cum", "1921-07-01"),
-        lower,
-    );
-    majority(
-        "early_tax_in_kind_1919: uprisings_cum, mid-1921",
-        base,
-        &alt,
-        |o| at(o, "uprisings_cum", "1921-07-01"),
         lower,
     );
 }
@@ -511,21 +510,21 @@ fn bag_trade_tolerated_feeds_the_cities() {
     let base = baseline();
     let alt = runs("bag_trade_tolerated");
     same_before(base, &alt, "1918-05-09");
-    majority(
+    every_seed(
         "bag_trade_tolerated: urban_food_ratio, mean Jun-Dec 1918",
         base,
         &alt,
         |o| mean(o, "urban_food_ratio", "1918-06-01", "1918-12-31"),
         higher,
     );
-    majority(
+    every_seed(
         "bag_trade_tolerated: petrograd_population, end of 1919",
         base,
         &alt,
         |o| at(o, "petrograd_population", "1919-12-31"),
         higher,
     );
-    majority(
+    every_seed(
         "bag_trade_tolerated: famine_deaths_cum, mid-1920",
         base,
         &alt,
@@ -546,21 +545,21 @@ fn no_red_terror_fewer_executions_and_less_backlash() {
     for a in &alt {
         assert!(!happened(a, "red_terror_declared", ""), "seed {}", a.seed);
     }
-    majority(
+    every_seed(
         "no_red_terror: executions_cum, end of 1919",
         base,
         &alt,
         |o| at(o, "executions_cum", "1919-12-31"),
         lower,
     );
-    majority(
+    every_seed(
         "no_red_terror: repression_index, mean 1919",
         base,
         &alt,
         |o| mean(o, "repression_index", "1919-01-01", "1919-12-31"),
         lower,
     );
-    majority("no_red_terror: uprisings_cum, mid-1921", base, &alt, |o| at(o, "uprisings_cum", "1921-07-01"), lower);
+    every_seed("no_red_terror: uprisings_cum, mid-1921", base, &alt, |o| at(o, "uprisings_cum", "1921-07-01"), lower);
 }
 
 #[test]
@@ -569,14 +568,14 @@ fn military_democracy_kept_more_soldiers_act_on_their_grievances() {
     let alt = runs("military_democracy_kept");
     // Elected officers and committees: soldiers turn grievance into action as civilians do and
     // fight with less discipline, so the Reds hold less of the country and more districts rise.
-    majority(
+    every_seed(
         "military_democracy_kept: territory_soviet_share, mid-1920",
         base,
         &alt,
         |o| at(o, "territory_soviet_share", "1920-07-01"),
         lower,
     );
-    majority(
+    every_seed(
         "military_democracy_kept: uprisings_cum, mid-1921",
         base,
         &alt,
@@ -597,14 +596,14 @@ fn factory_committees_kept_workers_keep_control_and_support_the_government() {
     let base = baseline();
     let alt = runs("factory_committees_kept");
     same_before(base, &alt, "1918-03-20");
-    majority(
+    every_seed(
         "factory_committees_kept: worker_control_share, 1921",
         base,
         &alt,
         |o| at(o, "worker_control_share", "1921-03-01"),
         higher,
     );
-    majority(
+    every_seed(
         "factory_committees_kept: support_workers, 1921",
         base,
         &alt,
@@ -622,12 +621,14 @@ fn no_allied_aid_the_whites_are_weaker_and_lose_ground_sooner() {
     let base = baseline();
     let alt = runs("no_allied_aid");
     same_before(base, &alt, "1918-08-02");
-    majority("no_allied_aid: white_armies, mid-1919", base, &alt, |o| at(o, "white_armies", "1919-07-01"), lower);
-    majority(
-        "no_allied_aid: territory_soviet_share, mid-1919",
+    every_seed("no_allied_aid: white_armies, mid-1919", base, &alt, |o| at(o, "white_armies", "1919-07-01"), lower);
+    // Fronts move by whole regions, so on a given day a seed may show no difference yet: the
+    // ground is compared as the mean share held over the year of the White offensives.
+    every_seed(
+        "no_allied_aid: territory_soviet_share, mean Jan 1919-Jun 1920",
         base,
         &alt,
-        |o| at(o, "territory_soviet_share", "1919-07-01"),
+        |o| mean(o, "territory_soviet_share", "1919-01-01", "1920-06-30"),
         higher,
     );
 }
@@ -652,7 +653,7 @@ fn white_land_reform_1919_the_whites_recruit_more() {
     let base = baseline();
     let alt = runs("white_land_reform_1919");
     same_before(base, &alt, "1919-01-01");
-    majority(
+    every_seed(
         "white_land_reform_1919: white_armies, mid-1919",
         base,
         &alt,
@@ -665,14 +666,14 @@ fn white_land_reform_1919_the_whites_recruit_more() {
 fn civil_war_not_centralising_less_centralisation() {
     let base = baseline();
     let alt = runs("civil_war_not_centralising");
-    majority(
+    every_seed(
         "civil_war_not_centralising: centralization, mid-1919",
         base,
         &alt,
         |o| at(o, "centralization", "1919-07-01"),
         lower,
     );
-    majority(
+    every_seed(
         "civil_war_not_centralising: centralization, 1921",
         base,
         &alt,

@@ -49,6 +49,21 @@ pub const METRICS: &[MetricLabel] = &[
     m("strikers", "Workers on strike", "Strikers", "people", Count),
     m("famine_deaths_cum", "Famine deaths since November 1917", "Famine deaths", "people, cumulative", Count),
     m("violent_deaths_cum", "Violent deaths since November 1917", "Violent deaths", "people, cumulative", Count),
+    m(
+        "ordinary_deaths_cum",
+        "Deaths at the pre-war rate since November 1917",
+        "Ordinary deaths",
+        "people, cumulative",
+        Count,
+    ),
+    m("births_cum", "Births since November 1917", "Births", "people, cumulative", Count),
+    m(
+        "population_change",
+        "Population of the territory against November 1917",
+        "Population change",
+        "% change since November 1917",
+        Share,
+    ),
     m("harvest_last_mt", "Last grain harvest", "Harvest", "million tonnes", Number),
     m("sown_area_index", "Area sown with grain", "Sown area", "index, 1916 = 1", Number),
     m(
@@ -254,6 +269,7 @@ pub const TARGETS: &[(&str, &str)] = &[
     ("executions_1918", "Executions by the end of 1918"),
     ("kronstadt_rising", "Date of the Kronstadt rising"),
     ("tax_in_kind", "Date of the tax in kind (NEP)"),
+    ("population_change_1922", "Population change, 1917 to January 1922"),
 ];
 
 /// The label of a metric, if it has one.

@@ -91,6 +91,9 @@ pub struct AgricultureParams {
     pub yield_spread: f64,
     /// Random spread of a region's weather from one year to the next (standard deviation).
     pub weather_spread: f64,
+    /// Standard deviation of the year's weather shared by every region (droughts and good
+    /// years were wide: 1891, 1906, 1911, 1920-21), on top of each region's own.
+    pub weather_common_spread: f64,
     /// Month and day of spring sowing, winter sowing and harvest.
     pub spring_sowing: (u32, u32),
     pub winter_sowing: (u32, u32),
@@ -357,8 +360,16 @@ pub struct DemographyParams {
     pub hunger_mortality: f64,
     /// Weekly death chance from epidemic disease per unit of regional hunger.
     pub disease_mortality: f64,
-    /// Births per person per year.
+    /// Births per person per year before the war, when the men were at home and fed.
     pub birth_rate: f64,
+    /// Ordinary deaths per person per year (the pre-war crude death rate), for civilians.
+    pub ordinary_mortality: f64,
+    /// Share of the population that is men of an age to father children and to serve: births
+    /// fall in proportion to the share of them under arms.
+    pub men_share: f64,
+    /// Weekly death chance from the epidemics that armies and refugees carry (typhus above
+    /// all), per unit of the share of the population under arms, on top of hunger's epidemics.
+    pub epidemic_mortality: f64,
     /// Food ratio below which a region's famine is declared.
     pub famine_threshold: f64,
 }

@@ -134,8 +134,7 @@ pub fn act(week: &ActivationWeek, person: &mut Person, mind: &Mind, sums: &mut A
             let own = if person.status == Status::Active { 0.0 } else { person.weight as f64 };
             let arrest = arrest_probability(week.params, week.police[d], week.active[d] + own);
             let disciplined = person.role == Role::Soldier && !week.military_democracy;
-            let now_active =
-                is_active(week.params, mind.grievance as f64, mind.risk_aversion as f64, arrest, disciplined);
+            let now_active = is_active(week.params, mind.grievance as f64, mind.risk_aversion(), arrest, disciplined);
             person.status = if now_active { Status::Active } else { Status::Quiet };
             if now_active
                 && person.role == Role::Peasant

@@ -134,17 +134,18 @@ pub fn farm(week: &AgricultureWeek, person: &Person, household: &mut Household, 
     let region = &week.regions[week.district_region[person.home as usize] as usize];
     if week.harvest {
         let noise = 1.0 + a.yield_spread * crate::world::normal(&mut week.streams.agent(person.id));
-        let crop = (household.sown * region.grain_per_person * region.weather * noise).max(0.0);
+        let crop = (f64::from(household.sown) * region.grain_per_person * region.weather * noise).max(0.0);
         if household.harvest_year > 0.0 {
-            let last_take = (household.taken_year / household.harvest_year).min(1.0);
+            let last_take = (household.taken_year / household.harvest_year).min(1.0) as f64;
+            let expected = f64::from(household.expected_take);
             household.expected_take =
-                a.expectation_memory * last_take + (1.0 - a.expectation_memory) * household.expected_take;
+                (a.expectation_memory * last_take + (1.0 - a.expectation_memory) * expected) as f32;
         }
         if farming {
             household.grain += crop;
             sums.harvested += crop;
         }
-        household.harvest_year = crop;
+        household.harvest_year = crop as f32;
         household.taken_year = 0.0;
         household.sown = 0.0;
     }
@@ -153,21 +154,22 @@ pub fn farm(week: &AgricultureWeek, person: &Person, household: &mut Household, 
     }
     if week.spring || week.winter {
         let share = if week.winter { a.winter_crop_share } else { 1.0 - a.winter_crop_share };
-        let planned = household.land * share * sowing_share(week.params, household.expected_take, week.goods);
+        let planned =
+            f64::from(household.land) * share * sowing_share(week.params, household.expected_take.into(), week.goods);
         let available = household.grain + household.hidden;
         let area = planned.min(available / region.seed_per_area);
         sums.seed += draw(household, area * region.seed_per_area);
-        household.sown += area;
+        household.sown += area as f32;
         if week.spring {
             sums.sown_spring += area;
-            sums.sown_total += household.sown;
+            sums.sown_total += f64::from(household.sown);
         }
     }
     let people = person.weight as f64;
     let food_need = people * region.food_per_person;
     let ate = draw(household, food_need);
     sums.eaten += ate;
-    household.food_ratio = if food_need > 0.0 { ate / food_need } else { 1.0 };
+    household.food_ratio = if food_need > 0.0 { (ate / food_need) as f32 } else { 1.0 };
     sums.fodder += draw(household, people * region.fodder_per_person);
     let rot_open = household.grain * week.spoil_rate;
     let rot_hidden = household.hidden * week.spoil_rate;

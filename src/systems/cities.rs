@@ -98,8 +98,8 @@ pub fn town_household(week: &TownWeek, person: &mut Person, household: &mut Hous
         return;
     }
     let r = week.district_region[person.district as usize] as usize;
-    household.food_ratio = week.city_food[r];
-    let chance = flight_chance(week.params, household.food_ratio, person.village_ties);
+    household.food_ratio = week.city_food[r] as f32;
+    let chance = flight_chance(week.params, household.food_ratio.into(), person.village_ties);
     if chance > 0.0 && week.streams.agent(person.id).uniform() < chance {
         let to = week.district_region[person.home as usize] as usize;
         person.role = Role::Peasant;
@@ -107,7 +107,7 @@ pub fn town_household(week: &TownWeek, person: &mut Person, household: &mut Hous
         person.district = person.home;
         person.industrial = false;
         person.status = Status::Quiet;
-        household.land = person.weight as f64;
+        household.land = person.weight as f32;
         if r != to {
             moves[r].moved_out += person.weight as u64;
             moves[to].moved_in += person.weight as u64;

@@ -495,8 +495,10 @@ pub fn weather(
     }
     let year = clock.date.year();
     let mut rng = stream_rng(clock.seed, clock.tick, Stream::Events, 0);
+    let a = &coefficients.agriculture;
+    let common = a.weather_common_spread * crate::rng::normal(&mut rng);
     for r in 0..control.weather.len() {
-        let noise = 1.0 + coefficients.agriculture.weather_spread * crate::rng::normal(&mut rng);
+        let noise = 1.0 + common + a.weather_spread * crate::rng::normal(&mut rng);
         control.weather[r] = (env.weather(r as u16, year) * noise).max(0.0);
     }
 }

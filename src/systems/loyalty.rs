@@ -289,8 +289,8 @@ pub fn feel(week: &LoyaltyWeek, person: &Person, household: &Household, mind: &m
     let l = &params.loyalty;
     let d = person.district as usize;
     let role = role_index(person.role);
-    let food = if person.role == Role::Soldier { 1.0 } else { household.food_ratio };
-    let pressure = (pressure(week, person, food) * mind.exposure as f64).min(1.0);
+    let food = if person.role == Role::Soldier { 1.0 } else { f64::from(household.food_ratio) };
+    let pressure = (pressure(week, person, food) * mind.exposure()).min(1.0);
     let hardship = mind.hardship as f64 + l.hardship_rate * (pressure - mind.hardship as f64);
     let mut target = less_hardship(params, week.offset[d][role], hardship);
     if person.role == Role::Soldier {

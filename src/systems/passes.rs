@@ -237,7 +237,7 @@ pub fn lives(
     let now = common.now();
     let (regions, n) = (now.geography.regions.len(), districts.population.len());
     let (deaths, counted) = {
-        let week = DemographyWeek::new(&now, &unrest);
+        let week = DemographyWeek::new(&now, &unrest, &census);
         agents.pass(
             || (DemographySums::new(regions, n), CensusSums::new(regions, n)),
             |(deaths, counted), chunk| {

@@ -148,7 +148,7 @@ pub fn procure(
     }
     let d = person.district as usize;
     let r = week.district_region[d] as usize;
-    let keep = week.keep_per_person[r] * person.weight as f64 + household.land * week.seed_per_area[r];
+    let keep = week.keep_per_person[r] * person.weight as f64 + f64::from(household.land) * week.seed_per_area[r];
     let surplus = (household.grain - keep).max(0.0);
     sums.stock_by_district[d] += household.grain + household.hidden;
     let (take, sold) = match week.controller[r] {
@@ -169,7 +169,7 @@ pub fn procure(
         }
     };
     sums.traded += sold;
-    household.taken_year += take;
+    household.taken_year += take as f32;
     sums.taken_by_district[d] += take;
 }
 
@@ -209,8 +209,8 @@ fn soviet_procurement(
         }
         Procurement::TaxInKind => {
             // Progressive: households with nothing above the norm are exempt.
-            let owed = p.tax_rate * household.harvest_year;
-            let remaining = (owed - household.taken_year).max(0.0);
+            let owed = p.tax_rate * f64::from(household.harvest_year);
+            let remaining = (owed - f64::from(household.taken_year)).max(0.0);
             take = (owed / week.campaign_weeks.max(1.0)).min(remaining).min(surplus);
             week.trade_rate * (household.grain - take - keep).max(0.0)
         }
