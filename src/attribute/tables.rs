@@ -14,7 +14,7 @@ fn share(part: f64, total: f64) -> f64 {
 }
 
 fn num(v: f64) -> String {
-    if v.is_finite() { fmt_num(v) } else { String::new() }
+    if v.is_finite() { fmt_num(v + 0.0) } else { String::new() }
 }
 
 /// `attribution.csv`: per metric and factor, the Shapley value, its 95% interval and its share
@@ -121,7 +121,7 @@ fn paragraph(a: &Attribution, m: &MetricResult) -> String {
         .iter()
         .map(|&i| {
             let pct = share(t.shapley[i], t.total);
-            let pct = if pct.is_finite() { format!("; {:.0}%", 100.0 * pct) } else { String::new() };
+            let pct = if pct.is_finite() { format!("; {:.0}%", 100.0 * pct + 0.0) } else { String::new() };
             format!(
                 "`{}` {} ({} to {}{pct})",
                 a.factors[i].0,
