@@ -73,6 +73,25 @@ impl Waterfall {
     }
 }
 
+fn axis_title(info: &super::labels::MetricInfo) -> String {
+    if info.unit.is_empty() { info.short.clone() } else { format!("{} ({})", info.short, info.unit) }
+}
+
+/// A vertical interval at `x` from `y0` to `y1`, with caps `cap` wide on each side.
+fn whisker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    u: Units,
+    (x, y0, y1): (i32, i32, i32),
+    cap: i32,
+) -> Result<(), ChartError> {
+    let style = TEXT.stroke_width(u.u(1.2));
+    area.draw(&PathElement::new(vec![(x, y0), (x, y1)], style)).d()?;
+    for y in [y0, y1] {
+        area.draw(&PathElement::new(vec![(x - cap, y), (x + cap, y)], style)).d()?;
+    }
+    Ok(())
+}
+
 pub(crate) struct WaterfallChart<'a> {
     pub w: &'a Waterfall,
     pub theme: Theme,
@@ -122,7 +141,7 @@ impl Plot for WaterfallChart<'_> {
             .set_all_tick_mark_size(u.i(3.0))
             .label_style(tick_style)
             .axis_desc_style(desc_style)
-            .y_desc(if info.unit.is_empty() { info.short.clone() } else { format!("{} ({})", info.short, info.unit) })
+            .y_desc(axis_title(&info))
             .draw()
             .d()?;
         let base = area.get_base_pixel();
@@ -166,13 +185,7 @@ impl Plot for WaterfallChart<'_> {
             bar(c, start, end, if b.1 >= 0.0 { up } else { down })?;
             if b.2.is_finite() && b.3.is_finite() {
                 let (xm, ylo) = px(c as f64 + 0.5, start + b.2);
-                let (_, yhi) = px(c as f64 + 0.5, start + b.3);
-                let whisk = TEXT.stroke_width(u.u(1.2));
-                let cap = (slot_w / 12).clamp(u.i(2.0), u.i(6.0));
-                area.draw(&PathElement::new(vec![(xm, ylo), (xm, yhi)], whisk)).d()?;
-                for y in [ylo, yhi] {
-                    area.draw(&PathElement::new(vec![(xm - cap, y), (xm + cap, y)], whisk)).d()?;
-                }
+                whisker(&area, u, (xm, ylo, px(0.0, start + b.3).1), (slot_w / 12).clamp(u.i(2.0), u.i(6.0)))?;
             }
             let top = [start, end, start + b.3].into_iter().filter(|v| v.is_finite()).fold(f64::MIN, f64::max);
             value(c, top, if info.kind == Kind::Share { points(b.1) } else { sig(b.1, true) })?;
