@@ -121,7 +121,7 @@ fn paragraph(a: &Attribution, m: &MetricResult) -> String {
         .iter()
         .map(|&i| {
             let pct = share(t.shapley[i], t.total);
-            let pct = if pct.is_finite() { format!("; {:.0}%", 100.0 * pct + 0.0) } else { String::new() };
+            let pct = if pct.is_finite() { format!("; {:.0}%", (100.0 * pct).round() + 0.0) } else { String::new() };
             format!(
                 "`{}` {} ({} to {}{pct})",
                 a.factors[i].0,
