@@ -424,6 +424,65 @@ A folder without charts gets them drawn first, as `revsim chart DIR` would.")]
         /// A run, ensemble, comparison, history or sweep folder.
         dir: PathBuf,
     },
+    /// Split the difference several changes make together into each change's part (Shapley values).
+    #[command(
+        after_help = "Examples:\n  revsim attribute scenarios/baseline.ron scenarios/soviet_elections_honoured_1918.ron \\\n    \
+scenarios/civil_war_not_centralising.ron scenarios/no_red_terror.ron --runs 20 --scale 2000 \\\n    \
+--metric soviet_democracy_index@1919-01-01 --metric centralization@1921-01-01 --metric party_pluralism\n  \
+revsim attribute scenarios/baseline.ron scenarios/no_red_terror.ron scenarios/no_faction_ban_1921.ron --runs 50 --png\n\n\
+Each FACTOR is a scenario file on the same base whose changes are one cause. BASE is run with every subset \
+of the factors' changes applied (2^k subsets up to 8 factors; above that, --orders orders of the factors \
+drawn from --seed), every subset on the same seeds (run r uses seed SEED + r). For each --metric (NAME \
+at the end of the run, or NAME@YYYY-MM-DD at the last week on or before that date; default: \
+soviet_democracy_index, centralization and party_pluralism at the end) it reports each factor's Shapley \
+value (its average contribution over every order of adding the factors; they sum to the difference \
+between BASE and all factors applied), the interaction of each pair (the Shapley interaction index and \
+the simple 2×2 interaction f(ij) − f(i) − f(j) + f(base)), and 95% bootstrap intervals over seeds. Two \
+factors that change the same thing differently are refused; the very same change in two factors is made \
+once. Writes attribution.csv, interactions.csv, subsets.csv, headline.md, manifest.json and \
+charts/waterfall--METRIC--DATE.svg (and .png with --png), and prints the headline."
+    )]
+    Attribute(AttributeArgs),
+}
+
+/// The arguments of `revsim attribute`.
+#[derive(Args, Debug)]
+pub struct AttributeArgs {
+    /// The base scenario (RON).
+    pub base: PathBuf,
+    /// The factors: scenario files extending the same base, each one cause.
+    #[arg(required = true)]
+    pub factors: Vec<PathBuf>,
+    /// NAME or NAME@YYYY-MM-DD (repeat for several) [default: soviet_democracy_index,
+    /// centralization and party_pluralism at the end].
+    #[arg(long = "metric")]
+    pub metrics: Vec<revsim::attribute::MetricSpec>,
+    /// Runs (seeds) per subset, the same seeds in every subset.
+    #[arg(long, default_value_t = 20, value_parser = parse::runs, allow_negative_numbers = true)]
+    pub runs: usize,
+    /// Master seed (run r of every subset uses seed + r; the bootstrap and sampled orders use it too).
+    #[arg(long, default_value_t = 1917, value_parser = parse::seed, allow_negative_numbers = true)]
+    pub seed: u64,
+    /// People per agent.
+    #[arg(long, default_value_t = 1000, value_parser = parse::scale, allow_negative_numbers = true)]
+    pub scale: u32,
+    /// Runs at once (default, or 0: the number of cores).
+    #[arg(long, value_parser = parse::jobs, allow_negative_numbers = true)]
+    pub jobs: Option<usize>,
+    /// Orders of the factors sampled when there are more than 8.
+    #[arg(long, default_value_t = revsim::attribute::DEFAULT_ORDERS)]
+    pub orders: usize,
+    /// Output folder (default: output/attribute-<base name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Replace an existing output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress lines.
+    #[arg(long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
 }
 
 /// Options of `revsim epstein`.

@@ -6,6 +6,7 @@
 //! ([`output`]). The public API: [`scenario::load`], [`run::simulate`], [`commands::run`].
 
 pub mod agents;
+pub mod attribute;
 pub mod calibrate;
 pub mod chart;
 pub mod commands;

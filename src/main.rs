@@ -60,6 +60,45 @@ fn sweep(args: cli::SweepArgs, command_line: String) -> Result<(), CommandError>
     write_report(args.report.report, &r.dir)
 }
 
+/// `revsim attribute`: the attribution, and its headline printed.
+fn attribute(args: cli::AttributeArgs, command_line: String) -> Result<(), CommandError> {
+    use revsim::attribute::{AttributeOptions, DEFAULT_METRICS, MetricSpec};
+    let metrics = if args.metrics.is_empty() {
+        DEFAULT_METRICS
+            .iter()
+            .map(|m| m.parse::<MetricSpec>())
+            .collect::<Result<_, _>>()
+            .map_err(CommandError::Input)?
+    } else {
+        args.metrics
+    };
+    let opts = AttributeOptions {
+        base: args.base,
+        factors: args.factors,
+        metrics,
+        runs: args.runs,
+        seed: args.seed,
+        scale: args.scale,
+        jobs: jobs(args.jobs),
+        orders: args.orders,
+        out: args.out,
+        force: args.force,
+        quiet: args.quiet,
+        command_line,
+        charts: args.charts.options(),
+    };
+    let a = revsim::attribute::attribute(&opts)?;
+    print!("{}", revsim::attribute::tables::headline_md(&a));
+    eprintln!(
+        "revsim attribute: {} distinct worlds × {} seeds in {:.1} s\nfiles: {}/attribution.csv, interactions.csv, subsets.csv, headline.md, manifest.json, charts/",
+        a.worlds,
+        opts.runs,
+        a.wall_seconds,
+        a.dir.display()
+    );
+    Ok(())
+}
+
 /// `--jobs`: absent or 0 means one run per core.
 fn jobs(asked: Option<usize>) -> usize {
     match asked {
@@ -217,6 +256,7 @@ fn dispatch(command: cli::Command, command_line: String) -> Result<(), CommandEr
         C::Validate { scenarios } => validate_command(&scenarios),
         C::Epstein(args) => epstein(&args),
         C::Sweep(args) => sweep(args, command_line),
+        C::Attribute(args) => attribute(args, command_line),
         C::Report { dir } => revsim::report::write(&dir).map(|path| eprintln!("report: {}", path.display())),
     }
 }

@@ -270,6 +270,11 @@ pub const TARGETS: &[(&str, &str)] = &[
     ("kronstadt_rising", "Date of the Kronstadt rising"),
     ("tax_in_kind", "Date of the tax in kind (NEP)"),
     ("population_change_1922", "Population change, 1917 to January 1922"),
+    ("soviets_free_1917_12", "Soviet democracy, December 1917"),
+    ("soviets_dispersed_before_war", "Soviet democracy before the war (25 May 1918)"),
+    ("one_party_soviets_before_war", "Party pluralism before the war (25 May 1918)"),
+    ("centralisation_before_war", "Centralisation's rise before the war"),
+    ("centralisation_first_war_year", "Centralisation's rise in the first war year"),
 ];
 
 /// The label of a metric, if it has one.

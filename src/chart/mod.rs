@@ -28,6 +28,7 @@ mod series;
 mod style;
 #[cfg(test)]
 mod tests;
+mod waterfall;
 
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -44,6 +45,7 @@ pub use labels::{MetricInfo, metric_info};
 pub use series::DASHBOARD_METRICS;
 pub use style::ChartStyle;
 use style::Theme;
+pub use waterfall::{Waterfall, sig};
 
 /// What to draw and at what size.
 #[derive(Clone, Debug, PartialEq)]
@@ -289,6 +291,12 @@ pub fn history_chart(
         return Ok(Vec::new());
     }
     frame::render(charts, opts, &history::history_chart(rows, manifest, opts.theme()))
+}
+
+/// `waterfall--METRIC--DATE`: an attribution's waterfall (`revsim attribute`).
+pub fn waterfall_chart(charts: &Path, opts: &ChartOptions, w: &Waterfall) -> Result<Vec<PathBuf>, ChartError> {
+    register_fonts();
+    frame::render(charts, opts, &waterfall::WaterfallChart { w, theme: opts.theme() })
 }
 
 /// Every chart of a source into `charts`.
