@@ -117,22 +117,26 @@ start_slurm() {
 # Submits the emitted script and waits until the merge job has left the queue.
 run_slurm_plan() {
     "$REVSIM" plan --emit slurm --shards 3 "${COMMAND[@]}" --out "$WORK/merged" >"$WORK/plan.sh"
-    bash "$WORK/plan.sh" >&2
+    local submitted jobs
+    submitted=$(bash "$WORK/plan.sh")
+    log "$submitted"
+    jobs=$(echo "$submitted" | sed -n 's/^submitted shards \([0-9]*\) .* merge \([0-9]*\);.*/\1 \2/p')
+    [ -n "$jobs" ] || { log "the plan did not submit"; return 1; }
     # A failed shard leaves the merge's dependency unsatisfiable: SLURM cancels it (kill_invalid_depend).
     for _ in $(seq 600); do
         [ -z "$(squeue -h -o %i 2>/dev/null)" ] && break
         sleep 0.5
     done
-    if grep -qiE "error|panic" "$WORK"/merged.shards/logs/*.log 2>/dev/null; then
-        log "a job failed:"
-        cat "$WORK"/merged.shards/logs/*.log >&2
+    # Every task of the array and the merge must have completed (finished jobs stay known for MinJobAge).
+    local states
+    states=$(for j in $jobs; do scontrol -o show job "$j"; done | grep -o 'JobState=[A-Z_]*' | sort | uniq -c)
+    if [ -n "$(squeue -h -o %i)" ] || echo "$states" | grep -qv 'JobState=COMPLETED'; then
+        log "the jobs did not all complete: $states"
+        squeue >&2 || true
+        cat "$WORK"/merged.shards/logs/*.log >&2 2>/dev/null || true
         return 1
     fi
-    if [ -n "$(squeue -h -o %i)" ]; then
-        squeue >&2
-        log "jobs still queued after 5 minutes"
-        return 1
-    fi
+    log "jobs: $(echo "$states" | tr -s ' \n' ' ')"
 }
 
 run_parallel_plan() {
