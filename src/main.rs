@@ -73,7 +73,7 @@ fn ensemble_command(opts: EnsembleOptions, html: bool) -> Result<(), CommandErro
     let report = ensemble::ensemble(&opts)?;
     eprint!("{}{}", report.summary(), report.headline());
     if report.failed.is_empty() {
-        write_report(html, &report.dir)
+        write_report(html && opts.shard.is_none(), &report.dir)
     } else {
         Err(CommandError::Run { seed: opts.seed, message: format!("{} of {runs} runs failed", report.failed.len()) })
     }
@@ -83,6 +83,10 @@ fn compare_command(opts: ensemble::CompareOptions, html: bool) -> Result<(), Com
     let (dir, reports, rows) = ensemble::compare(&opts)?;
     for r in &reports {
         eprint!("{}", r.summary());
+    }
+    if let Some(shard) = opts.ensemble.shard {
+        eprintln!("shard {shard} of the comparison: {} (put the shards together with `revsim merge`)", dir.display());
+        return Ok(());
     }
     eprintln!("comparison: {}/comparison.csv\n", dir.display());
     eprint!("{}", ensemble::headline::comparison(&rows));

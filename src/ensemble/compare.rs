@@ -68,10 +68,11 @@ fn one(r: &Resolved, sub: &Path, opts: &CompareOptions) -> Result<EnsembleReport
         return Ok(EnsembleReport {
             dir: sub.into(),
             title,
-            runs: opts.ensemble.runs,
+            runs: opts.ensemble.planned(),
             failed,
             end_states,
             wall_seconds: 0.0,
+            shard: opts.ensemble.shard,
         });
     }
     let resume = opts.ensemble.resume && partial_dir(sub).join("progress.json").is_file();

@@ -103,6 +103,8 @@ pub struct EnsembleReport {
     pub failed: Vec<(usize, String)>,
     pub end_states: Vec<(String, usize)>,
     pub wall_seconds: f64,
+    /// The shard, when only a shard's runs were run.
+    pub shard: Option<Shard>,
 }
 
 impl EnsembleReport {
@@ -110,8 +112,12 @@ impl EnsembleReport {
         let ok = (self.runs - self.failed.len()).max(1) as f64;
         let shares: Vec<String> =
             self.end_states.iter().map(|(s, n)| format!("{s} {:.0}%", 100.0 * *n as f64 / ok)).collect();
+        let files = match self.shard {
+            None => "summary.csv, manifest.json, charts/".to_string(),
+            Some(s) => format!("manifest.json (shard {s}: put the shards together with `revsim merge`)"),
+        };
         let mut text = format!(
-            "revsim: {} — {} runs ({} failed) in {:.1} s\nend states: {}\nfiles: {}/runs.csv, timeseries.csv, events.csv, summary.csv, manifest.json, charts/\n",
+            "revsim: {} — {} runs ({} failed) in {:.1} s\nend states: {}\nfiles: {}/runs.csv, timeseries.csv, events.csv, {files}\n",
             self.title,
             self.runs,
             self.failed.len(),
@@ -127,6 +133,9 @@ impl EnsembleReport {
 
     /// The shares of key events and end states, in words (read from the folder's files).
     pub fn headline(&self) -> String {
+        if self.shard.is_some() {
+            return String::new();
+        }
         stats::shares(&self.dir).map(|s| headline::ensemble(&s)).unwrap_or_default()
     }
 }
@@ -181,10 +190,11 @@ pub fn ensemble_resolved(
     Ok(EnsembleReport {
         dir: dir.to_path_buf(),
         title: resolved.scenario.title.clone(),
-        runs: opts.runs,
+        runs: opts.planned(),
         failed,
         end_states,
         wall_seconds: wall,
+        shard: opts.shard,
     })
 }
 
