@@ -180,7 +180,8 @@ scenario.resolved.ron. An existing non-empty --out folder is an error unless --f
     /// Run a scenario many times with derived seeds, in parallel, and summarise.
     #[command(after_help = "Examples:\n  revsim ensemble scenarios/baseline.ron --runs 50\n  \
 revsim ensemble scenarios/no_brest_litovsk.ron --runs 500 --jobs 2 --seed 7 --out output/nb\n  \
-revsim ensemble scenarios/baseline.ron --runs 500 --resume   # finish an interrupted ensemble\n\n\
+revsim ensemble scenarios/baseline.ron --runs 500 --resume   # finish an interrupted ensemble\n  \
+revsim ensemble scenarios/baseline.ron --runs 500 --shard 0/4 --out shards/0   # a quarter; see `revsim merge`\n\n\
 Run k (from 0) uses seed SEED + k, so `revsim run --seed <that>` reproduces it. Files are the same \
 whatever --jobs is. Writes runs.csv, timeseries.csv, events.csv, summary.csv, manifest.json.")]
     Ensemble {
@@ -210,6 +211,11 @@ whatever --jobs is. Writes runs.csv, timeseries.csv, events.csv, summary.csv, ma
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+        /// Run only shard I of N (I from 0: run k belongs to shard k mod N) into a shard folder for
+        /// `revsim merge`; `auto` reads a SLURM job array's task, `auto/N` a Kubernetes indexed
+        /// job's (JOB_COMPLETION_INDEX).
+        #[arg(long, value_name = "I/N|auto|auto/N")]
+        shard: Option<revsim::ensemble::ShardSpec>,
         /// Test-only: make run K fail.
         #[arg(long, hide = true)]
         fail_run: Option<usize>,
@@ -225,7 +231,8 @@ whatever --jobs is. Writes runs.csv, timeseries.csv, events.csv, summary.csv, ma
     #[command(
         after_help = "Examples:\n  revsim compare scenarios/baseline.ron scenarios/kronstadt_early_thaw.ron --runs 50\n  \
 revsim compare scenarios/baseline.ron scenarios/no_brest_litovsk.ron scenarios/no_red_terror.ron --runs 200\n  \
-revsim compare scenarios/baseline.ron scenarios/no_red_terror.ron --runs 200 --resume   # after Ctrl-C\n\n\
+revsim compare scenarios/baseline.ron scenarios/no_red_terror.ron --runs 200 --resume   # after Ctrl-C\n  \
+revsim compare scenarios/baseline.ron scenarios/no_red_terror.ron --runs 200 --shard auto --out s/$SLURM_ARRAY_TASK_ID\n\n\
 The first scenario is the baseline. Writes one ensemble folder per scenario and comparison.csv: for key \
 metrics at 1918-07-01, 1919-07-01, 1920-07-01, 1921-07-01 and the end, the mean of each, the mean paired \
 difference (alternative − baseline, same seeds) and a bootstrap 95% interval; and the share of runs with \
@@ -260,6 +267,11 @@ whose interval excludes zero, and a warning when the intervals rest on fewer tha
         /// No progress bar.
         #[arg(long)]
         quiet: bool,
+        /// Run only shard I of N (I from 0: run k belongs to shard k mod N) into a shard folder for
+        /// `revsim merge`; `auto` reads a SLURM job array's task, `auto/N` a Kubernetes indexed
+        /// job's (JOB_COMPLETION_INDEX).
+        #[arg(long, value_name = "I/N|auto|auto/N")]
+        shard: Option<revsim::ensemble::ShardSpec>,
         /// Test-only: stop as Ctrl-C does once run K of a scenario is written.
         #[arg(long, hide = true)]
         interrupt_after: Option<usize>,
@@ -267,6 +279,52 @@ whose interval excludes zero, and a warning when the intervals rest on fewer tha
         charts: ChartArgs,
         #[command(flatten)]
         report: ReportArgs,
+    },
+    /// Put the shards of an ensemble or comparison together: the folder the unsharded command writes.
+    #[command(after_help = "Examples:\n  revsim ensemble scenarios/baseline.ron --runs 12 --shard 0/2 --out s0\n  \
+revsim ensemble scenarios/baseline.ron --runs 12 --shard 1/2 --out s1\n  \
+revsim merge s0 s1 --out output/baseline   # = revsim ensemble scenarios/baseline.ron --runs 12\n\n\
+Checks that the shards share one plan (command, scenario files by SHA-256, runs, seed, scale, revsim \
+version and commit) and together hold every run exactly once, then writes runs.csv, timeseries.csv, \
+events.csv, summary.csv (and comparison.csv, history.csv) and charts byte for byte as the unsharded \
+command would; the manifest also lists the shards. A missing, doubled or foreign shard is refused \
+(exit 2) and nothing is written. Give the unsharded command's chart options here (--png, --style).")]
+    Merge {
+        /// The shard folders, in any order.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// The merged folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace an existing output folder.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        charts: ChartArgs,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Print a job script that runs an ensemble or comparison as shards on a scheduler, then merges.
+    #[command(after_help = "Examples:\n  revsim plan --emit slurm --shards 20 compare scenarios/baseline.ron \\\n    \
+scenarios/kronstadt_early_thaw.ron --runs 1000 --out output/thaw > thaw.sh && bash thaw.sh\n  \
+revsim plan --emit parallel --shards 4 ensemble scenarios/baseline.ron --runs 200 > run.sh && bash run.sh\n\n\
+slurm: an sbatch job array (one task per shard, `--shard auto`) and a merge job that starts when \
+every task succeeded (--dependency=afterok); CPUs, memory and time per task come from revsim's measured \
+costs with room. parallel: a GNU parallel line with --joblog and --resume-failed (run it again to \
+redo only the failed shards), then the merge. Shards go to OUT.shards/shard-I. See docs/CLUSTER.md.")]
+    Plan {
+        /// The scheduler: slurm or parallel.
+        #[arg(long)]
+        emit: revsim::ensemble::plan::Emit,
+        /// Shards (SLURM array tasks, or parallel jobs).
+        #[arg(long)]
+        shards: usize,
+        /// The revsim binary the script calls (default: this one).
+        #[arg(long)]
+        revsim: Option<PathBuf>,
+        /// The command to shard: `ensemble …` or `compare …`, as you would run it unsharded.
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true, value_name = "COMMAND")]
+        command: Vec<String>,
     },
     /// Score the baseline against the historical record: a table, a score and charts.
     #[command(after_help = "Examples:\n  revsim history --runs 50\n  \

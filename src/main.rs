@@ -112,7 +112,7 @@ fn ensemble_command(opts: EnsembleOptions, html: bool) -> Result<(), CommandErro
     let report = ensemble::ensemble(&opts)?;
     eprint!("{}{}", report.summary(), report.headline());
     if report.failed.is_empty() {
-        write_report(html, &report.dir)
+        write_report(html && opts.shard.is_none(), &report.dir)
     } else {
         Err(CommandError::Run { seed: opts.seed, message: format!("{} of {runs} runs failed", report.failed.len()) })
     }
@@ -122,6 +122,10 @@ fn compare_command(opts: ensemble::CompareOptions, html: bool) -> Result<(), Com
     let (dir, reports, rows) = ensemble::compare(&opts)?;
     for r in &reports {
         eprint!("{}", r.summary());
+    }
+    if let Some(shard) = opts.ensemble.shard {
+        eprintln!("shard {shard} of the comparison: {} (put the shards together with `revsim merge`)", dir.display());
+        return Ok(());
     }
     eprintln!("comparison: {}/comparison.csv\n", dir.display());
     eprint!("{}", ensemble::headline::comparison(&rows));
@@ -177,6 +181,40 @@ fn explain_command(
     Ok(())
 }
 
+/// `--shard`, with `auto` read from the scheduler's environment.
+fn resolve_shard(spec: Option<ensemble::ShardSpec>) -> Result<Option<ensemble::Shard>, CommandError> {
+    spec.map(|s| s.resolve(|name| std::env::var(name).ok())).transpose().map_err(CommandError::Input)
+}
+
+/// `revsim plan`: the command to shard is parsed as revsim would parse it, then the script printed.
+fn plan_command(
+    emit: ensemble::plan::Emit,
+    shards: usize,
+    revsim: Option<std::path::PathBuf>,
+    words: Vec<String>,
+) -> Result<(), CommandError> {
+    let parsed = cli::Cli::try_parse_from(std::iter::once("revsim".to_string()).chain(words.iter().cloned()))
+        .map_err(|e| CommandError::Input(format!("the command to plan: {e}")))?;
+    let (scenarios, runs, scale, j, out, shard) = match parsed.command {
+        cli::Command::Ensemble { scenario, runs, scale, jobs, out, shard, .. } => {
+            (vec![scenario], runs, scale, jobs, out, shard)
+        }
+        cli::Command::Compare { scenarios, runs, scale, jobs, out, shard, .. } => {
+            (scenarios, runs, scale, jobs, out, shard)
+        }
+        _ => return Err(CommandError::Input("revsim plan shards `ensemble …` or `compare …`".into())),
+    };
+    if shard.is_some() {
+        return Err(CommandError::Input("the command to plan has --shard: the plan adds it to each task".into()));
+    }
+    let this = std::env::current_exe().map_err(|e| CommandError::Input(e.to_string()))?;
+    let revsim = revsim.unwrap_or(this);
+    let jobs = j.filter(|n| *n > 0).unwrap_or(1);
+    let req = ensemble::plan::PlanRequest { words, scenarios, runs, scale, jobs, out, shards, revsim };
+    print!("{}", ensemble::plan::emit(&req, emit)?);
+    Ok(())
+}
+
 fn dispatch(command: cli::Command, command_line: String) -> Result<(), CommandError> {
     use cli::Command as C;
     match command {
@@ -199,14 +237,15 @@ fn dispatch(command: cli::Command, command_line: String) -> Result<(), CommandEr
             force,
             resume,
             quiet,
+            shard,
             fail_run,
             interrupt_after,
             charts,
             report: html,
         } => {
             let base = EnsembleOptions::new(scenario, runs, seed, jobs(j), scale, command_line);
-            let charts = charts.options();
-            let opts = EnsembleOptions { out, force, resume, quiet, fail_run, interrupt_after, charts, ..base };
+            let (charts, shard) = (charts.options(), resolve_shard(shard)?);
+            let opts = EnsembleOptions { out, force, resume, quiet, fail_run, interrupt_after, charts, shard, ..base };
             ensemble_command(opts, html.report)
         }
         C::Compare {
@@ -219,13 +258,14 @@ fn dispatch(command: cli::Command, command_line: String) -> Result<(), CommandEr
             force,
             resume,
             quiet,
+            shard,
             interrupt_after,
             charts,
             report: html,
         } => {
             let base = EnsembleOptions::new(scenarios[0].clone(), runs, seed, jobs(j), scale, command_line);
-            let charts = charts.options();
-            let ensemble = EnsembleOptions { force, resume, quiet, interrupt_after, charts, ..base };
+            let (charts, shard) = (charts.options(), resolve_shard(shard)?);
+            let ensemble = EnsembleOptions { force, resume, quiet, interrupt_after, charts, shard, ..base };
             compare_command(ensemble::CompareOptions { scenarios, ensemble, out }, html.report)
         }
         C::History { runs, from, scenario, targets, seed, jobs: j, scale, out, force, quiet, charts, report: html } => {
@@ -257,6 +297,13 @@ fn dispatch(command: cli::Command, command_line: String) -> Result<(), CommandEr
         C::Epstein(args) => epstein(&args),
         C::Sweep(args) => sweep(args, command_line),
         C::Attribute(args) => attribute(args, command_line),
+        C::Merge { shards, out, force, charts, report: html } => {
+            let opts = ensemble::merge::MergeOptions { shards, out, force, command_line, charts: charts.options() };
+            let report = ensemble::merge::merge(&opts)?;
+            eprint!("{}", report.text);
+            write_report(html.report, &report.dir)
+        }
+        C::Plan { emit, shards, revsim, command } => plan_command(emit, shards, revsim, command),
         C::Report { dir } => revsim::report::write(&dir).map(|path| eprintln!("report: {}", path.display())),
     }
 }

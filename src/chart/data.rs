@@ -111,6 +111,12 @@ struct Table {
 
 impl Table {
     fn read(path: &Path) -> Result<Table, ChartError> {
+        Table::read_where(path, None)
+    }
+
+    /// The rows whose `column` holds one of `values` (`None`: every row), read as a stream so
+    /// that only those rows are held.
+    fn read_where(path: &Path, keep: Option<(&str, &[&str])>) -> Result<Table, ChartError> {
         let csv_err = |source| ChartError::Csv { path: path.to_path_buf(), source };
         let mut rdr =
             csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_path(path).map_err(|e| {
@@ -124,10 +130,14 @@ impl Table {
             })?;
         let headers =
             rdr.headers().map_err(csv_err)?.iter().map(|h| h.trim_start_matches('\u{feff}').to_string()).collect();
+        let headers: Vec<String> = headers;
+        let kept = keep.and_then(|(name, values)| Some((headers.iter().position(|h| h == name)?, values)));
         let mut rows = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(csv_err)?;
-            if rec.iter().all(str::is_empty) {
+            if rec.iter().all(str::is_empty)
+                || kept.is_some_and(|(c, values)| !values.contains(&rec.get(c).unwrap_or("")))
+            {
                 continue;
             }
             let line = rec.position().map(|p| p.line()).unwrap_or(0);
@@ -365,10 +375,27 @@ pub struct Event {
 
 /// Reads `events.csv`; a missing file is no events.
 pub fn read_events(path: &Path) -> Result<Vec<Event>, ChartError> {
+    read_events_of(path, None)
+}
+
+/// The kinds of event that the charts and the report read from an ensemble: the key events,
+/// the events timeline and the outcomes of each run. An ensemble's other events (over a
+/// thousand a run) are not held in memory.
+pub const CHARTED_EVENTS: [&str; 6] = [
+    "treaty_signed",
+    "red_terror_declared",
+    "kronstadt_mutiny",
+    "kronstadt_suppressed",
+    "kronstadt_holds",
+    "tax_in_kind_adopted",
+];
+
+/// The events of `events.csv`, only those of `kinds` when given.
+pub fn read_events_of(path: &Path, kinds: Option<&[&str]>) -> Result<Vec<Event>, ChartError> {
     if !path.is_file() {
         return Ok(Vec::new());
     }
-    let t = Table::read(path)?;
+    let t = Table::read_where(path, kinds.map(|k| ("kind", k)))?;
     let dc = t.need("date")?;
     let (rc, kc, gc, vc, xc) = (t.col("run"), t.col("kind"), t.col("region"), t.col("value"), t.col("detail"));
     let mut out = Vec::with_capacity(t.rows.len());
@@ -491,7 +518,9 @@ impl EnsembleData {
             Summary::default()
         };
         let mut runs = read_runs(&dir.join("runs.csv"))?;
-        let events = read_events(&dir.join("events.csv"))?;
+        // With runs.csv, the runs are counted from it, and only the charted events are needed.
+        let kinds = (!runs.is_empty()).then_some(&CHARTED_EVENTS[..]);
+        let events = read_events_of(&dir.join("events.csv"), kinds)?;
         outcomes_from_events(&mut runs, &events);
         Ok(EnsembleData { dir: dir.to_path_buf(), manifest: Manifest::load(dir)?, summary, runs, events })
     }

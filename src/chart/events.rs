@@ -295,3 +295,13 @@ impl EventsChart {
         }
     }
 }
+
+#[cfg(test)]
+mod charted {
+    #[test]
+    fn every_kind_the_charts_read_from_an_ensemble_is_kept_when_it_is_loaded() {
+        for kind in super::KEY_EVENTS.iter().chain(&super::TIMELINE) {
+            assert!(super::super::data::CHARTED_EVENTS.contains(kind), "{kind}");
+        }
+    }
+}

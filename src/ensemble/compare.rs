@@ -17,7 +17,7 @@ pub struct CompareOptions {
 }
 
 /// The scenarios, refused when two share a name (their folders would collide).
-fn load_all(paths: &[PathBuf]) -> Result<Vec<Resolved>, CommandError> {
+pub(super) fn load_all(paths: &[PathBuf]) -> Result<Vec<Resolved>, CommandError> {
     let resolved: Vec<Resolved> = paths.iter().map(|p| scenario::load(p)).collect::<Result<_, _>>()?;
     for (i, a) in resolved.iter().enumerate() {
         if let Some(j) = resolved[..i].iter().position(|b| b.scenario.name == a.scenario.name) {
@@ -68,10 +68,11 @@ fn one(r: &Resolved, sub: &Path, opts: &CompareOptions) -> Result<EnsembleReport
         return Ok(EnsembleReport {
             dir: sub.into(),
             title,
-            runs: opts.ensemble.runs,
+            runs: opts.ensemble.planned(),
             failed,
             end_states,
             wall_seconds: 0.0,
+            shard: opts.ensemble.shard,
         });
     }
     let resume = opts.ensemble.resume && partial_dir(sub).join("progress.json").is_file();
@@ -104,15 +105,35 @@ pub fn compare(opts: &CompareOptions) -> Result<(PathBuf, Vec<EnsembleReport>, V
         dirs.push((r.scenario.name.clone(), sub));
         reports.push(report);
     }
-    let rows = differences(&dirs, opts.ensemble.seed)?;
-    output::write_atomic(&staging.join("comparison.csv"), super::comparison_csv(&rows).as_bytes())?;
-    write_history(&staging, &resolved[0], &opts.scenarios[0], &dirs[0].1)?;
-    write_manifest(&staging, &resolved, opts)?;
-    output::replace_dir(&staging, &dir)?;
-    if let Some(charts) = &opts.ensemble.charts {
-        crate::chart::draw_folder(&dir, charts).map_err(|e| CommandError::Chart(e.to_string()))?;
+    if opts.ensemble.shard.is_some() {
+        write_manifest(&staging, &resolved, opts, None)?;
+        output::replace_dir(&staging, &dir)?;
+        return Ok((dir, reports, Vec::new()));
     }
+    let rows = conclude(&staging, &dir, &resolved, &dirs, opts, None)?;
     Ok((dir, reports, rows))
+}
+
+/// Ends a comparison whose scenario folders are complete in `staging`: `comparison.csv`, the
+/// history table, the manifest, the move into place and the charts. The unsharded comparison
+/// and `revsim merge` both end here; a merge names its shards in `merged_from`.
+pub(super) fn conclude(
+    staging: &Path,
+    dir: &Path,
+    resolved: &[Resolved],
+    dirs: &[(String, PathBuf)],
+    opts: &CompareOptions,
+    merged_from: Option<serde_json::Value>,
+) -> Result<Vec<Difference>, CommandError> {
+    let rows = differences(dirs, opts.ensemble.seed)?;
+    output::write_atomic(&staging.join("comparison.csv"), super::comparison_csv(&rows).as_bytes())?;
+    write_history(staging, &resolved[0], &opts.scenarios[0], &dirs[0].1)?;
+    write_manifest(staging, resolved, opts, merged_from)?;
+    output::replace_dir(staging, dir)?;
+    if let Some(charts) = &opts.ensemble.charts {
+        crate::chart::draw_folder(dir, charts).map_err(|e| CommandError::Chart(e.to_string()))?;
+    }
+    Ok(rows)
 }
 
 /// When the first scenario is the baseline and the project's historical targets sit beside
@@ -129,12 +150,18 @@ fn write_history(staging: &Path, first: &Resolved, path: &Path, ensemble: &Path)
     Ok(())
 }
 
-fn write_manifest(staging: &Path, resolved: &[Resolved], opts: &CompareOptions) -> Result<(), CommandError> {
+/// The comparison's manifest; a shard's also names its shard and plan, a merge's its shards.
+fn write_manifest(
+    staging: &Path,
+    resolved: &[Resolved],
+    opts: &CompareOptions,
+    merged_from: Option<serde_json::Value>,
+) -> Result<(), CommandError> {
     let scenarios: Vec<serde_json::Value> = resolved
         .iter()
         .map(|r| serde_json::json!({"name": r.scenario.name, "title": r.scenario.title, "dir": r.scenario.name}))
         .collect();
-    let m = serde_json::json!({
+    let mut m = serde_json::json!({
         "scenarios": scenarios,
         "runs": opts.ensemble.runs,
         "seed": opts.ensemble.seed,
@@ -144,6 +171,15 @@ fn write_manifest(staging: &Path, resolved: &[Resolved], opts: &CompareOptions) 
         "bootstrap_resamples": super::BOOTSTRAP,
         "finished": output::now_utc(),
     });
+    let e = &opts.ensemble;
+    if let Some(shard) = e.shard {
+        let plan = super::Plan::new("compare", &resolved.iter().collect::<Vec<_>>(), e.runs, e.seed, e.scale);
+        m["shard"] = serde_json::json!({"index": shard.index, "count": shard.count, "runs": e.planned()});
+        m["plan"] = serde_json::to_value(&plan).unwrap_or_default();
+    }
+    if let Some(shards) = merged_from {
+        m["merged_from"] = shards;
+    }
     let text = serde_json::to_string_pretty(&m).unwrap_or_default() + "\n";
     output::write_atomic(&staging.join("manifest.json"), text.as_bytes())?;
     Ok(())

@@ -19,13 +19,17 @@
 
 mod compare;
 pub mod headline;
+pub mod merge;
+pub mod plan;
 mod progress;
 pub mod schedule;
+pub mod shard;
 pub mod stats;
 pub mod tables;
 
 pub use compare::{CompareOptions, compare};
 pub use schedule::{partial_dir, run_seed};
+pub use shard::{Plan, Shard, ShardSpec};
 pub use stats::{BOOTSTRAP, KEY_DATES, KEY_EVENTS, KEY_METRICS, comparison_csv, paired_difference};
 pub use tables::{EndStateCounts, Failures, read_runs, summarise};
 
@@ -53,6 +57,8 @@ pub struct EnsembleOptions {
     pub interrupt_after: Option<usize>,
     /// Draw the charts when done (`None`: no charts).
     pub charts: Option<crate::chart::ChartOptions>,
+    /// Run only this shard's runs and write a shard folder for `revsim merge`.
+    pub shard: Option<Shard>,
 }
 
 impl EnsembleOptions {
@@ -73,7 +79,18 @@ impl EnsembleOptions {
             fail_run: None,
             interrupt_after: None,
             charts: None,
+            shard: None,
         }
+    }
+
+    /// How many runs this process runs: all, or its shard's.
+    pub fn planned(&self) -> usize {
+        self.shard.map_or(self.runs, |s| s.len(self.runs))
+    }
+
+    /// The run number of the `position`-th run this process runs.
+    pub fn run_at(&self, position: usize) -> usize {
+        self.shard.map_or(position, |s| s.run(position))
     }
 }
 
@@ -86,6 +103,8 @@ pub struct EnsembleReport {
     pub failed: Vec<(usize, String)>,
     pub end_states: Vec<(String, usize)>,
     pub wall_seconds: f64,
+    /// The shard, when only a shard's runs were run.
+    pub shard: Option<Shard>,
 }
 
 impl EnsembleReport {
@@ -93,8 +112,12 @@ impl EnsembleReport {
         let ok = (self.runs - self.failed.len()).max(1) as f64;
         let shares: Vec<String> =
             self.end_states.iter().map(|(s, n)| format!("{s} {:.0}%", 100.0 * *n as f64 / ok)).collect();
+        let files = match self.shard {
+            None => "summary.csv, manifest.json, charts/".to_string(),
+            Some(s) => format!("manifest.json (shard {s}: put the shards together with `revsim merge`)"),
+        };
         let mut text = format!(
-            "revsim: {} — {} runs ({} failed) in {:.1} s\nend states: {}\nfiles: {}/runs.csv, timeseries.csv, events.csv, summary.csv, manifest.json, charts/\n",
+            "revsim: {} — {} runs ({} failed) in {:.1} s\nend states: {}\nfiles: {}/runs.csv, timeseries.csv, events.csv, {files}\n",
             self.title,
             self.runs,
             self.failed.len(),
@@ -110,6 +133,9 @@ impl EnsembleReport {
 
     /// The shares of key events and end states, in words (read from the folder's files).
     pub fn headline(&self) -> String {
+        if self.shard.is_some() {
+            return String::new();
+        }
         stats::shares(&self.dir).map(|s| headline::ensemble(&s)).unwrap_or_default()
     }
 }
@@ -158,21 +184,22 @@ pub fn ensemble_resolved(
     let wall = clock.elapsed().as_secs_f64();
     let (failed, end_states) = finish(resolved, &partial, opts, &started, wall)?;
     output::replace_dir(&partial, dir)?;
-    if let Some(charts) = &opts.charts {
+    if let Some(charts) = opts.charts.as_ref().filter(|_| opts.shard.is_none()) {
         crate::chart::draw_folder(dir, charts).map_err(|e| CommandError::Chart(e.to_string()))?;
     }
     Ok(EnsembleReport {
         dir: dir.to_path_buf(),
         title: resolved.scenario.title.clone(),
-        runs: opts.runs,
+        runs: opts.planned(),
         failed,
         end_states,
         wall_seconds: wall,
+        shard: opts.shard,
     })
 }
 
-/// Writes the summaries and the manifest of a complete ensemble in `partial` (from the files,
-/// so a resumed ensemble summarises every run) and removes the progress file.
+/// Ends an ensemble whose rows are complete in `partial`: the summaries and the manifest (or,
+/// for a shard, the shard's manifest), then removes the progress file.
 fn finish(
     resolved: &Resolved,
     partial: &Path,
@@ -180,11 +207,28 @@ fn finish(
     started: &str,
     wall: f64,
 ) -> Result<(Failures, EndStateCounts), CommandError> {
-    let summary = summarise(&partial.join("timeseries.csv"))?;
-    output::write_atomic(&partial.join("summary.csv"), summary.as_bytes())?;
-    let (failed, end_states) = read_runs(&partial.join("runs.csv"))?;
-    output::write_atomic(&partial.join("scenario.resolved.ron"), resolved.to_ron().as_bytes())?;
-    let extra = serde_json::json!({
+    let counts = match opts.shard {
+        None => conclude(resolved, partial, opts, started, wall, None)?,
+        Some(shard) => {
+            let counts = read_runs(&partial.join("runs.csv"))?;
+            output::write_atomic(&partial.join("scenario.resolved.ron"), resolved.to_ron().as_bytes())?;
+            let plan = Plan::new("ensemble", &[resolved], opts.runs, opts.seed, opts.scale);
+            let mut extra = manifest_extra(opts, &counts);
+            extra["shard"] = serde_json::json!({"index": shard.index, "count": shard.count, "runs": opts.planned()});
+            extra["plan"] = serde_json::to_value(&plan).unwrap_or_default();
+            let text = output::manifest(resolved, &opts.command_line, extra, started, wall);
+            output::write_atomic(&partial.join("manifest.json"), text.as_bytes())?;
+            counts
+        }
+    };
+    let progress_path = partial.join("progress.json");
+    std::fs::remove_file(&progress_path).map_err(schedule::io_err(&progress_path))?;
+    Ok(counts)
+}
+
+/// The manifest entries of an ensemble beyond those of a run.
+fn manifest_extra(opts: &EnsembleOptions, (failed, end_states): &(Failures, EndStateCounts)) -> serde_json::Value {
+    serde_json::json!({
         "seed": opts.seed,
         "seed_rule": "run k (from 0) uses seed + k",
         "runs": opts.runs,
@@ -192,12 +236,32 @@ fn finish(
         "scale": opts.scale,
         "jobs": opts.jobs.max(1),
         "end_states": end_states.iter().map(|(s, n)| (s.clone(), serde_json::json!(n))).collect::<serde_json::Map<_, _>>(),
-    });
+    })
+}
+
+/// Writes `summary.csv`, `scenario.resolved.ron` and `manifest.json` of an ensemble whose
+/// rows are complete in `dir` (read from the files, so a resumed or merged ensemble summarises
+/// every run). The unsharded ensemble and `revsim merge` both end here; a merge names its
+/// shards in `merged_from`.
+fn conclude(
+    resolved: &Resolved,
+    dir: &Path,
+    opts: &EnsembleOptions,
+    started: &str,
+    wall: f64,
+    merged_from: Option<serde_json::Value>,
+) -> Result<(Failures, EndStateCounts), CommandError> {
+    let summary = summarise(&dir.join("timeseries.csv"))?;
+    output::write_atomic(&dir.join("summary.csv"), summary.as_bytes())?;
+    let counts = read_runs(&dir.join("runs.csv"))?;
+    output::write_atomic(&dir.join("scenario.resolved.ron"), resolved.to_ron().as_bytes())?;
+    let mut extra = manifest_extra(opts, &counts);
+    if let Some(shards) = merged_from {
+        extra["merged_from"] = shards;
+    }
     let text = output::manifest(resolved, &opts.command_line, extra, started, wall);
-    output::write_atomic(&partial.join("manifest.json"), text.as_bytes())?;
-    let progress_path = partial.join("progress.json");
-    std::fs::remove_file(&progress_path).map_err(schedule::io_err(&progress_path))?;
-    Ok((failed, end_states))
+    output::write_atomic(&dir.join("manifest.json"), text.as_bytes())?;
+    Ok(counts)
 }
 
 #[cfg(test)]

@@ -21,9 +21,9 @@ impl Meter {
         }
         if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
             let now = Instant::now();
-            return Meter::Lines { start: now, last: now, first_done: done, runs: opts.runs };
+            return Meter::Lines { start: now, last: now, first_done: done, runs: opts.planned() };
         }
-        let bar = indicatif::ProgressBar::new(opts.runs as u64);
+        let bar = indicatif::ProgressBar::new(opts.planned() as u64);
         bar.set_position(done as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{bar:40} {pos}/{len} runs  {per_sec}  {elapsed} elapsed, {eta} left",

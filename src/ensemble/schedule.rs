@@ -27,6 +27,9 @@ pub(super) struct Progress {
     runs: usize,
     seed: u64,
     scale: u32,
+    #[serde(default)]
+    shard: Option<super::Shard>,
+    /// Runs of this process written so far (all runs, or this shard's).
     pub(super) done: usize,
     /// Byte lengths of runs.csv, timeseries.csv, events.csv after run `done - 1`.
     lengths: [u64; 3],
@@ -53,6 +56,7 @@ fn fresh(resolved: &Resolved, opts: &EnsembleOptions) -> Progress {
         runs: opts.runs,
         seed: opts.seed,
         scale: opts.scale,
+        shard: opts.shard,
         done: 0,
         lengths: [0; 3],
     }
@@ -69,7 +73,7 @@ fn resume(partial: &Path, expected: &Progress) -> Result<Progress, CommandError>
         .map_err(|e| CommandError::Input(format!("{}: unreadable progress: {e}", progress_path.display())))?;
     if (Progress { done: 0, lengths: [0; 3], ..saved.clone() }) != *expected {
         return Err(CommandError::Input(format!(
-            "{}: the interrupted ensemble had other settings (scenario, runs, seed or scale); use --force to start over",
+            "{}: the interrupted ensemble had other settings (scenario, runs, seed, scale or shard); use --force to start over",
             partial.display()
         )));
     }
@@ -141,7 +145,7 @@ fn append(
     opts: &EnsembleOptions,
     result: &Result<RunOutput, String>,
 ) -> Result<(), (PathBuf, std::io::Error)> {
-    let k = progress.done;
+    let k = opts.run_at(progress.done);
     let texts = [
         runs_row(k, run_seed(opts.seed, k), result),
         result.as_ref().map(|o| output::timeseries_csv(o, Some(k), false)).unwrap_or_default(),
@@ -183,11 +187,11 @@ pub(super) fn run_all(
             let (tx, next, stop) = (tx.clone(), &next, &stop);
             scope.spawn(move || {
                 loop {
-                    let k = next.fetch_add(1, Ordering::SeqCst);
-                    if k >= opts.runs || stop.load(Ordering::SeqCst) || crate::interrupt::requested() {
+                    let position = next.fetch_add(1, Ordering::SeqCst);
+                    if position >= opts.planned() || stop.load(Ordering::SeqCst) || crate::interrupt::requested() {
                         break;
                     }
-                    if tx.send((k, one_run(resolved, opts, k))).is_err() {
+                    if tx.send((position, one_run(resolved, opts, opts.run_at(position)))).is_err() {
                         break;
                     }
                 }
@@ -216,11 +220,11 @@ pub(super) fn run_all(
     if let Some((path, source)) = write_error {
         return Err(CommandError::Output(output::OutputError::Io { path: path.display().to_string(), source }));
     }
-    if progress.done < opts.runs {
+    if progress.done < opts.planned() {
         return Err(CommandError::Interrupted(format!(
             "{} of {} runs are kept in {}; run the same command with --resume to finish",
             progress.done,
-            opts.runs,
+            opts.planned(),
             partial.display()
         )));
     }
