@@ -152,6 +152,14 @@ pub fn simulate_with(
     simulate_threads_with(resolved, seed, scale, 1, observe)
 }
 
+/// A week's metrics are all finite, or the error names the first that is not.
+fn check_finite(date: Date, values: &[f64]) -> Result<(), String> {
+    match values.iter().position(|v| !v.is_finite()) {
+        Some(bad) => Err(format!("{date}: metric `{}` is not finite", crate::metrics::METRICS[bad])),
+        None => Ok(()),
+    }
+}
+
 /// Runs a scenario with one seed, its passes over the agents on `threads` threads (the output
 /// is the same for any number of threads), calling `observe` after every tick.
 pub fn simulate_threads_with(
@@ -176,9 +184,7 @@ pub fn simulate_threads_with(
         }
         schedule.run(&mut world);
         let values = world.resource::<Metrics>().values.clone();
-        if let Some(bad) = values.iter().position(|v| !v.is_finite()) {
-            return Err(format!("{date}: metric `{}` is not finite", crate::metrics::METRICS[bad]));
-        }
+        check_finite(date, &values)?;
         rows.push((tick, date, values));
         observe(&mut world)?;
         let mut c = world.resource_mut::<Clock>();
@@ -224,6 +230,19 @@ pub fn simulate_threads(resolved: &Resolved, seed: u64, scale: u32, threads: usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_week_with_a_metric_not_finite_is_refused_by_name() {
+        let date: Date = "1919-01-01".parse().unwrap();
+        let mut values = vec![1.0; crate::metrics::METRICS.len()];
+        assert!(check_finite(date, &values).is_ok());
+        values[3] = f64::NAN;
+        let e = check_finite(date, &values).unwrap_err();
+        assert!(e.contains(crate::metrics::METRICS[3]) && e.contains("1919-01-01"), "{e}");
+        values[3] = 1.0;
+        values[0] = f64::INFINITY;
+        assert!(check_finite(date, &values).unwrap_err().contains(crate::metrics::METRICS[0]));
+    }
 
     #[test]
     fn end_state_rule() {
