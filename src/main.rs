@@ -181,13 +181,14 @@ fn dispatch(command: cli::Command, command_line: String) -> Result<(), CommandEr
             resume,
             quiet,
             interrupt_after,
+            posterior,
             charts,
             report: html,
         } => {
             let base = EnsembleOptions::new(scenarios[0].clone(), runs, seed, jobs(j), scale, command_line);
             let charts = charts.options();
             let ensemble = EnsembleOptions { force, resume, quiet, interrupt_after, charts, ..base };
-            compare_command(ensemble::CompareOptions { scenarios, ensemble, out }, html.report)
+            compare_command(ensemble::CompareOptions { scenarios, ensemble, out, posterior }, html.report)
         }
         C::History { runs, from, scenario, targets, seed, jobs: j, scale, out, force, quiet, charts, report: html } => {
             let base = EnsembleOptions::new(scenario.clone(), runs, seed, jobs(j), scale, command_line);
@@ -217,8 +218,45 @@ fn dispatch(command: cli::Command, command_line: String) -> Result<(), CommandEr
         C::Validate { scenarios } => validate_command(&scenarios),
         C::Epstein(args) => epstein(&args),
         C::Sweep(args) => sweep(args, command_line),
+        C::Sensitivity(args) => sensitivity_command(args, command_line),
+        C::Labels(args) => labels_command(args, command_line),
         C::Report { dir } => revsim::report::write(&dir).map(|path| eprintln!("report: {}", path.display())),
     }
+}
+
+fn sensitivity_command(a: cli::revsim_args::SensitivityArgs, command_line: String) -> Result<(), CommandError> {
+    let opts = revsim::inference::SensitivityOptions {
+        runner: a.runner.runner(jobs(a.runner.jobs)),
+        scenario: a.scenario,
+        alt: a.alt,
+        targets: a.targets,
+        params: a.params,
+        all_calibrated: a.all_calibrated,
+        metrics: a.metrics,
+        trajectories: a.trajectories,
+        out: a.out,
+        force: a.force,
+        command_line,
+        charts: a.charts.options(),
+    };
+    let r = revsim::inference::sensitivity(&opts)?;
+    eprintln!("revsim: {} runs in {:.1} s\nfiles: {}/sensitivity.csv, sensitivity.md, charts/", r.runs, r.wall_seconds, r.dir.display());
+    Ok(())
+}
+
+fn labels_command(a: cli::revsim_args::LabelsArgs, command_line: String) -> Result<(), CommandError> {
+    let opts = revsim::inference::labels::LabelOptions {
+        runner: a.runner.runner(jobs(a.runner.jobs)),
+        scenario: a.scenario,
+        targets: a.targets,
+        params: a.params,
+        out: a.out,
+        command_line,
+    };
+    let checks = revsim::inference::labels::check_labels(&opts, |line| eprintln!("{line}"))?;
+    let passing = checks.iter().filter(|c| c.passes()).count();
+    eprintln!("{passing} of {} labels pass; report: {}", checks.len(), opts.out.display());
+    Ok(())
 }
 
 fn main() {

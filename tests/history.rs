@@ -30,6 +30,7 @@ fn the_baseline_keeps_its_fit_to_history() {
         fail_run: None,
         interrupt_after: None,
         charts: None,
+        draws: None,
     };
     ensemble_resolved(&resolved, &dir, &opts).unwrap();
     let targets = load_targets(&root.join("data/history/targets.csv")).unwrap();

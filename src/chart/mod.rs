@@ -26,6 +26,7 @@ pub mod labels;
 mod outcomes;
 mod series;
 mod style;
+mod tornado;
 #[cfg(test)]
 mod tests;
 
@@ -43,6 +44,7 @@ pub use forest::{ForestRow, forest_rows};
 pub use labels::{MetricInfo, metric_info};
 pub use series::DASHBOARD_METRICS;
 pub use style::ChartStyle;
+pub use tornado::tornado_chart;
 use style::Theme;
 
 /// What to draw and at what size.

@@ -26,7 +26,7 @@ pub mod tables;
 
 pub use compare::{CompareOptions, compare};
 pub use schedule::{partial_dir, run_seed};
-pub use stats::{BOOTSTRAP, KEY_DATES, KEY_EVENTS, KEY_METRICS, comparison_csv, paired_difference};
+pub use stats::{BOOTSTRAP, DrawSpread, ROBUST_SHARE, KEY_DATES, KEY_EVENTS, KEY_METRICS, comparison_csv, paired_difference};
 pub use tables::{EndStateCounts, Failures, read_runs, summarise};
 
 use crate::error::CommandError;
@@ -53,6 +53,9 @@ pub struct EnsembleOptions {
     pub interrupt_after: Option<usize>,
     /// Draw the charts when done (`None`: no charts).
     pub charts: Option<crate::chart::ChartOptions>,
+    /// One scenario per coefficient vector of a posterior: run k runs `draws[k mod n]` instead
+    /// of the scenario (`compare --posterior`).
+    pub draws: Option<std::sync::Arc<Vec<Resolved>>>,
 }
 
 impl EnsembleOptions {
@@ -73,6 +76,7 @@ impl EnsembleOptions {
             fail_run: None,
             interrupt_after: None,
             charts: None,
+            draws: None,
         }
     }
 }
