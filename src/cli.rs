@@ -454,6 +454,18 @@ moves when the paired change of its per-run value has a bootstrap 95% interval t
 label passes when every target it names moves. Exit code 0 whatever the verdicts; the report lists them."
     )]
     Labels(revsim_args::LabelsArgs),
+    /// Calibrate by ABC rejection: draw coefficient vectors from the priors, keep the best.
+    #[command(
+        after_help = "Examples:\n  revsim abc --param kronstadt.assault_success --param kronstadt.spread --draws 40 --accept 8 --runs 4\n  \
+revsim abc --all-calibrated --draws 400 --accept 20 --runs 4 --hold-out 6 --out output/abc-holdout\n\n\
+Vectors are drawn from the priors (a Latin hypercube from --seed), each run --runs times on the same \
+seeds, and scored by the history loss (as revsim calibrate scores); the --accept best are kept. Writes \
+OUT/posterior.csv (draw,loss, one column per coefficient: the input of revsim compare --posterior) and \
+OUT/abc.md (the tolerance, every target's fit with the accepted vectors, each coefficient's accepted \
+range). --hold-out K leaves K targets (drawn from --seed) out of the loss and reports how many of them \
+land inside the historians' range anyway."
+    )]
+    Abc(revsim_args::AbcArgs),
 }
 
 /// Options of `revsim epstein`.
@@ -658,6 +670,40 @@ pub mod revsim_args {
         pub force: bool,
         #[command(flatten)]
         pub charts: super::ChartArgs,
+    }
+
+    /// The arguments of `revsim abc`.
+    #[derive(Args, Debug)]
+    pub struct AbcArgs {
+        /// The scenario to calibrate (RON).
+        #[arg(long, default_value = "scenarios/baseline.ron")]
+        pub scenario: PathBuf,
+        /// NAME (drawn from its prior) or NAME=LOW:HIGH (repeat).
+        #[arg(long = "param")]
+        pub params: Vec<revsim::inference::FactorArg>,
+        /// Every coefficient with a prior in the scenario file.
+        #[arg(long, conflicts_with = "params")]
+        pub all_calibrated: bool,
+        /// Vectors drawn from the priors.
+        #[arg(long, default_value_t = 40)]
+        pub draws: usize,
+        /// Vectors kept (the smallest losses).
+        #[arg(long, default_value_t = 8)]
+        pub accept: usize,
+        /// Targets left out of the loss, to measure the fit out of sample.
+        #[arg(long, default_value_t = 0)]
+        pub hold_out: usize,
+        #[command(flatten)]
+        pub runner: RunnerArgs,
+        /// The historical targets (CSV).
+        #[arg(long, default_value = "data/history/targets.csv")]
+        pub targets: PathBuf,
+        /// Output folder.
+        #[arg(long, default_value = "output/abc")]
+        pub out: PathBuf,
+        /// Replace an existing output folder.
+        #[arg(long)]
+        pub force: bool,
     }
 
     /// The arguments of `revsim labels`.

@@ -220,6 +220,7 @@ fn dispatch(command: cli::Command, command_line: String) -> Result<(), CommandEr
         C::Sweep(args) => sweep(args, command_line),
         C::Sensitivity(args) => sensitivity_command(args, command_line),
         C::Labels(args) => labels_command(args, command_line),
+        C::Abc(args) => abc_command(args, command_line),
         C::Report { dir } => revsim::report::write(&dir).map(|path| eprintln!("report: {}", path.display())),
     }
 }
@@ -240,7 +241,12 @@ fn sensitivity_command(a: cli::revsim_args::SensitivityArgs, command_line: Strin
         charts: a.charts.options(),
     };
     let r = revsim::inference::sensitivity(&opts)?;
-    eprintln!("revsim: {} runs in {:.1} s\nfiles: {}/sensitivity.csv, sensitivity.md, charts/", r.runs, r.wall_seconds, r.dir.display());
+    eprintln!(
+        "revsim: {} runs in {:.1} s\nfiles: {}/sensitivity.csv, sensitivity.md, charts/",
+        r.runs,
+        r.wall_seconds,
+        r.dir.display()
+    );
     Ok(())
 }
 
@@ -256,6 +262,36 @@ fn labels_command(a: cli::revsim_args::LabelsArgs, command_line: String) -> Resu
     let checks = revsim::inference::labels::check_labels(&opts, |line| eprintln!("{line}"))?;
     let passing = checks.iter().filter(|c| c.passes()).count();
     eprintln!("{passing} of {} labels pass; report: {}", checks.len(), opts.out.display());
+    Ok(())
+}
+
+fn abc_command(a: cli::revsim_args::AbcArgs, command_line: String) -> Result<(), CommandError> {
+    let opts = revsim::inference::abc::AbcOptions {
+        runner: a.runner.runner(jobs(a.runner.jobs)),
+        scenario: a.scenario,
+        targets: a.targets,
+        params: a.params,
+        all_calibrated: a.all_calibrated,
+        draws: a.draws,
+        accept: a.accept,
+        hold_out: a.hold_out,
+        out: a.out,
+        force: a.force,
+        command_line,
+    };
+    let r = revsim::inference::abc::abc(&opts, |line| eprintln!("{line}"))?;
+    let held: Vec<&(String, bool)> = r.fit.iter().filter(|(id, _)| r.held_out.contains(id)).collect();
+    let inside = r.fit.iter().filter(|(id, i)| *i && !r.held_out.contains(id)).count();
+    eprintln!(
+        "accepted {} vectors (tolerance {:.4}); {inside} of {} calibration targets inside",
+        r.posterior.draws.len(),
+        r.tolerance,
+        r.fit.len() - held.len()
+    );
+    if !held.is_empty() {
+        eprintln!("held out: {} of {} inside", held.iter().filter(|h| h.1).count(), held.len());
+    }
+    eprintln!("files: {}/posterior.csv, abc.md", r.dir.display());
     Ok(())
 }
 

@@ -26,9 +26,9 @@ pub mod labels;
 mod outcomes;
 mod series;
 mod style;
-mod tornado;
 #[cfg(test)]
 mod tests;
+mod tornado;
 
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -44,8 +44,8 @@ pub use forest::{ForestRow, forest_rows};
 pub use labels::{MetricInfo, metric_info};
 pub use series::DASHBOARD_METRICS;
 pub use style::ChartStyle;
-pub use tornado::tornado_chart;
 use style::Theme;
+pub use tornado::tornado_chart;
 
 /// What to draw and at what size.
 #[derive(Clone, Debug, PartialEq)]

@@ -36,7 +36,10 @@ pub fn tornado_chart(
     let theme = opts.theme();
     let legend = vec![
         LegendItem::new("μ*: mean absolute change", Swatch::Square(theme.color(0))),
-        LegendItem::new("μ: mean change (filled: rises with the coefficient)", Swatch::Range { color: TEXT, alpha: 1.0 }),
+        LegendItem::new(
+            "μ: mean change (filled: rises with the coefficient)",
+            Swatch::Range { color: TEXT, alpha: 1.0 },
+        ),
     ];
     let bars = bars.iter().take(MAX_ROWS).cloned().collect();
     let plot = Tornado { name: name.into(), title: title.into(), subtitle: subtitle.into(), bars, legend, theme };
@@ -55,17 +58,13 @@ impl Plot for Tornado {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, u: Units) -> Result<(), ChartError> {
-        let f = Frame { title: &self.title, subtitle: &self.subtitle, source: "revsim sensitivity", legend: &self.legend };
+        let f =
+            Frame { title: &self.title, subtitle: &self.subtitle, source: "revsim sensitivity", legend: &self.legend };
         let area = frame(root, u, &f)?;
         let (aw, _) = area.dim_in_pixel();
         let label_style = u.font(11.0).color(&TEXT);
-        let label_w = self
-            .bars
-            .iter()
-            .map(|b| text_size(&area, &b.0, &label_style).0)
-            .max()
-            .unwrap_or(0)
-            .min(aw as i32 * 2 / 5);
+        let label_w =
+            self.bars.iter().map(|b| text_size(&area, &b.0, &label_style).0).max().unwrap_or(0).min(aw as i32 * 2 / 5);
         let lo = self.bars.iter().map(|b| b.1).fold(0.0f64, f64::min);
         let hi = self.bars.iter().flat_map(|b| [b.1, b.2]).fold(0.0f64, f64::max);
         let (lo, hi) = if hi - lo < 1e-12 { (-1.0, 1.0) } else { (lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)) };
@@ -93,7 +92,10 @@ impl Plot for Tornado {
         for (i, (label, mu, mu_star)) in self.bars.iter().enumerate() {
             let y = n - i as f64 - 0.5;
             chart
-                .draw_series(std::iter::once(Rectangle::new([(0.0, y - 0.32), (*mu_star, y + 0.32)], color.mix(0.35).filled())))
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y - 0.32), (*mu_star, y + 0.32)],
+                    color.mix(0.35).filled(),
+                )))
                 .d()?;
             let fill = if *mu > 0.0 { TEXT.filled() } else { WHITE.filled() };
             chart.draw_series(std::iter::once(Circle::new((*mu, y), u.i(3.5), fill))).d()?;

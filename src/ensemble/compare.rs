@@ -64,7 +64,12 @@ fn open_staging(dir: &Path, e: &EnsembleOptions) -> Result<PathBuf, CommandError
 
 /// One scenario's ensemble inside the staging folder, or its report if a resumed comparison
 /// finished it before.
-fn one(r: &Resolved, sub: &Path, opts: &CompareOptions, draws: Option<&Posterior>) -> Result<EnsembleReport, CommandError> {
+fn one(
+    r: &Resolved,
+    sub: &Path,
+    opts: &CompareOptions,
+    draws: Option<&Posterior>,
+) -> Result<EnsembleReport, CommandError> {
     if output::is_revsim_folder(sub) {
         let (failed, end_states) = read_runs(&sub.join("runs.csv"))?;
         let title = r.scenario.title.clone();

@@ -26,7 +26,9 @@ pub mod tables;
 
 pub use compare::{CompareOptions, compare};
 pub use schedule::{partial_dir, run_seed};
-pub use stats::{BOOTSTRAP, DrawSpread, ROBUST_SHARE, KEY_DATES, KEY_EVENTS, KEY_METRICS, comparison_csv, paired_difference};
+pub use stats::{
+    BOOTSTRAP, DrawSpread, KEY_DATES, KEY_EVENTS, KEY_METRICS, ROBUST_SHARE, comparison_csv, paired_difference,
+};
 pub use tables::{EndStateCounts, Failures, read_runs, summarise};
 
 use crate::error::CommandError;

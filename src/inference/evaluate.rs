@@ -34,7 +34,8 @@ fn set_by_scenario(r: &Resolved, name: &str) -> bool {
 pub fn with_values(base: &Resolved, values: &[(String, f64)]) -> Result<Resolved, CommandError> {
     let mut r = base.clone();
     for (name, v) in values.iter().filter(|(n, _)| !set_by_scenario(base, n)) {
-        let set = |s: &mut scenario::Scenario, v: f64| scenario::apply_change(s, &Change::SetParameter(name.clone(), v));
+        let set =
+            |s: &mut scenario::Scenario, v: f64| scenario::apply_change(s, &Change::SetParameter(name.clone(), v));
         if set(&mut r.scenario, *v).is_err() {
             set(&mut r.scenario, v.round()).map_err(|e| CommandError::Input(format!("`{name}` = {v}: {e}")))?;
         }

@@ -50,10 +50,11 @@ impl LabelCheck {
     }
 }
 
-/// The target ids a comment names, in order.
+/// The target ids a comment names after "calibrated on", in order (none without it).
 pub fn named_targets(comment: &str, targets: &[Target]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for word in comment.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+    let Some(at) = comment.find("calibrated on") else { return out };
+    for word in comment[at..].split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
         if targets.iter().any(|t| t.id == word) && !out.iter().any(|o| o == word) {
             out.push(word.to_string());
         }
@@ -62,7 +63,12 @@ pub fn named_targets(comment: &str, targets: &[Target]) -> Vec<String> {
 }
 
 /// Moves one coefficient to both ends of its prior and measures every target's change.
-pub fn check_one(base: &Resolved, prior: &Prior, targets: &[Target], runner: &Runner) -> Result<LabelCheck, CommandError> {
+pub fn check_one(
+    base: &Resolved,
+    prior: &Prior,
+    targets: &[Target],
+    runner: &Runner,
+) -> Result<LabelCheck, CommandError> {
     let low = with_values(base, &[(prior.name.clone(), prior.low)])?;
     let high = with_values(base, &[(prior.name.clone(), prior.high)])?;
     let outs = run_each(&[&low, &high], runner)?;
@@ -97,7 +103,10 @@ pub fn check_labels(opts: &LabelOptions, mut log: impl FnMut(&str)) -> Result<Ve
             .iter()
             .map(|n| {
                 priors.iter().find(|p| p.name == *n).ok_or_else(|| {
-                    CommandError::Input(format!("`{n}` has no prior in {}: only free coefficients have labels", opts.scenario.display()))
+                    CommandError::Input(format!(
+                        "`{n}` has no prior in {}: only free coefficients have labels",
+                        opts.scenario.display()
+                    ))
                 })
             })
             .collect::<Result<_, _>>()?

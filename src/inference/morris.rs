@@ -80,11 +80,8 @@ pub fn effects(trajectories: &[Trajectory], ys: &[Vec<Vec<f64>>], p: usize, outp
                     let n = e.len().max(1) as f64;
                     let mu = e.iter().sum::<f64>() / n;
                     let mu_star = e.iter().map(|v| v.abs()).sum::<f64>() / n;
-                    let var = if e.len() > 1 {
-                        e.iter().map(|v| (v - mu).powi(2)).sum::<f64>() / (n - 1.0)
-                    } else {
-                        0.0
-                    };
+                    let var =
+                        if e.len() > 1 { e.iter().map(|v| (v - mu).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
                     // + 0.0 writes −0 as 0.
                     Stat { mu: mu + 0.0, mu_star, sigma: var.sqrt() }
                 })

@@ -40,7 +40,8 @@ impl Posterior {
         let shown = path.display();
         let err = |m: String| CommandError::Input(format!("{shown}: {m}"));
         let mut reader = csv::Reader::from_path(path).map_err(|e| err(e.to_string()))?;
-        let headers: Vec<String> = reader.headers().map_err(|e| err(e.to_string()))?.iter().map(str::to_string).collect();
+        let headers: Vec<String> =
+            reader.headers().map_err(|e| err(e.to_string()))?.iter().map(str::to_string).collect();
         if headers.len() < 3 || headers[0] != "draw" || headers[1] != "loss" {
             return Err(err("the header must be draw,loss, then one coefficient name per column".into()));
         }
@@ -55,7 +56,8 @@ impl Posterior {
         for (i, record) in reader.records().enumerate() {
             let record = record.map_err(|e| err(e.to_string()))?;
             let row = i + 2;
-            let number = |c: usize| record.get(c).map(str::trim).unwrap_or("").parse::<f64>().ok().filter(|v| v.is_finite());
+            let number =
+                |c: usize| record.get(c).map(str::trim).unwrap_or("").parse::<f64>().ok().filter(|v| v.is_finite());
             let values: Vec<f64> = (2..headers.len())
                 .map(|c| number(c).ok_or_else(|| err(format!("row {row}: `{}` is not a number", headers[c]))))
                 .collect::<Result<_, _>>()?;

@@ -146,7 +146,8 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityReport, Comma
         return Err(CommandError::Input("--metric needs an alternative scenario (revsim sensitivity BASE ALT)".into()));
     }
     crate::limits::check_request(&base, r.scale, r.seed, r.runs, r.jobs).map_err(CommandError::Input)?;
-    let dir = opts.out.clone().unwrap_or_else(|| Path::new("output").join(format!("sensitivity-{}", base.scenario.name)));
+    let dir =
+        opts.out.clone().unwrap_or_else(|| Path::new("output").join(format!("sensitivity-{}", base.scenario.name)));
     output::check_out_dir(&dir, opts.force)?;
     let started = output::now_utc();
     let clock = std::time::Instant::now();
@@ -154,7 +155,12 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityReport, Comma
     let mut ys = Vec::new();
     for t in &design {
         let ctx = (targets.as_slice(), opts.metrics.as_slice(), r);
-        ys.push(t.points.iter().map(|x| outputs_at((&base, alt.as_ref()), &factors, x, ctx)).collect::<Result<Vec<_>, _>>()?);
+        ys.push(
+            t.points
+                .iter()
+                .map(|x| outputs_at((&base, alt.as_ref()), &factors, x, ctx))
+                .collect::<Result<Vec<_>, _>>()?,
+        );
     }
     let mut outputs = vec!["loss".to_string()];
     outputs.extend(targets.iter().map(|t| format!("target:{}", t.id)));
@@ -165,7 +171,9 @@ pub fn sensitivity(opts: &SensitivityOptions) -> Result<SensitivityReport, Comma
     let report = SensitivityReport { dir: dir.clone(), factors, outputs, stats, runs, wall_seconds: wall };
     let staged = output::StagedDir::new(&dir)?;
     output::write_atomic(&staged.path("sensitivity.csv"), sensitivity_csv(&report).as_bytes())?;
-    let title = alt.as_ref().map_or(base.scenario.title.clone(), |a| format!("{} against {}", a.scenario.title, base.scenario.title));
+    let title = alt
+        .as_ref()
+        .map_or(base.scenario.title.clone(), |a| format!("{} against {}", a.scenario.title, base.scenario.title));
     output::write_atomic(&staged.path("sensitivity.md"), sensitivity_md(&report, &title, opts).as_bytes())?;
     let extra = serde_json::json!({
         "kind": "sensitivity",
@@ -255,12 +263,18 @@ pub fn sensitivity_md(r: &SensitivityReport, title: &str, opts: &SensitivityOpti
 }
 
 /// A tornado chart for the loss and for each effect.
-fn draw(dir: &Path, charts: &crate::chart::ChartOptions, r: &SensitivityReport, title: &str) -> Result<(), CommandError> {
+fn draw(
+    dir: &Path,
+    charts: &crate::chart::ChartOptions,
+    r: &SensitivityReport,
+    title: &str,
+) -> Result<(), CommandError> {
     for (o, name) in r.outputs.iter().enumerate().filter(|(_, n)| !n.starts_with("target:")) {
         let bars: Vec<(String, f64, f64)> =
             ranked(r, o).iter().map(|(f, s)| (f.name.clone(), s.mu, s.mu_star)).collect();
         let file = format!("tornado-{}", name.replace(':', "-"));
-        let what = if name == "loss" { "the history loss".to_string() } else { name.replace("effect:", "the effect on ") };
+        let what =
+            if name == "loss" { "the history loss".to_string() } else { name.replace("effect:", "the effect on ") };
         let heading = format!("Which coefficients move {what}");
         let sub = format!("{title}: Morris μ* (bar) and μ (dot) over each coefficient's prior");
         crate::chart::tornado_chart(&dir.join("charts"), charts, &file, (&heading, &sub), &bars)

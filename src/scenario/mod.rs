@@ -199,9 +199,12 @@ fn check_priors(path: &Path, base: &Scenario) -> Result<(), ScenarioError> {
     let Some(params) = &base.params else { return Ok(()) };
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: shown.clone(), source })?;
-    priors::read(&text, &params.names())
-        .map(|_| ())
-        .map_err(|(line, col, message)| ScenarioError::Parse { path: shown, line, col, message })
+    priors::read(&text, &params.names()).map(|_| ()).map_err(|(line, col, message)| ScenarioError::Parse {
+        path: shown,
+        line,
+        col,
+        message,
+    })
 }
 
 /// Loads a scenario file, resolves its `extends` chain, applies the changes, and validates.

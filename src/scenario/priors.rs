@@ -83,8 +83,7 @@ pub fn param_lines(text: &str) -> Vec<ParamLine> {
 pub type PriorError = (usize, usize, String);
 
 fn parse_range(text: &str) -> Result<(f64, f64), String> {
-    let (low, high) =
-        text.split_once("..").ok_or_else(|| format!("`{}`: a range is LOW..HIGH", text.trim()))?;
+    let (low, high) = text.split_once("..").ok_or_else(|| format!("`{}`: a range is LOW..HIGH", text.trim()))?;
     let number = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
     match (number(low), number(high)) {
         (Some(l), Some(h)) if l <= h => Ok((l, h)),
@@ -131,7 +130,10 @@ pub fn read(text: &str, values: &[(String, f64)]) -> Result<Vec<Prior>, PriorErr
         let elements: Vec<&(String, f64)> = values
             .iter()
             .filter(|(n, _)| {
-                n == &p.key || n.strip_prefix(&p.key).and_then(|r| r.strip_prefix('.')).is_some_and(|i| i.parse::<usize>().is_ok())
+                n == &p.key
+                    || n.strip_prefix(&p.key)
+                        .and_then(|r| r.strip_prefix('.'))
+                        .is_some_and(|i| i.parse::<usize>().is_ok())
             })
             .collect();
         if ranges.len() != 1 && ranges.len() != elements.len() {
@@ -199,11 +201,9 @@ mod tests {
         let (line, col, m) = read(&outside, &values()).unwrap_err();
         assert_eq!((line, col), (4, 38));
         assert!(m.contains("does not contain its value 0.0012"), "{m}");
-        for (bad, says) in [
-            ("0.0006-0.002", "LOW..HIGH"),
-            ("0.002..0.0006", "LOW is above HIGH"),
-            ("x..0.002", "must be numbers"),
-        ] {
+        for (bad, says) in
+            [("0.0006-0.002", "LOW..HIGH"), ("0.002..0.0006", "LOW is above HIGH"), ("x..0.002", "must be numbers")]
+        {
             let text = TEXT.replace("0.0006..0.002", bad);
             let (_, _, m) = read(&text, &values()).unwrap_err();
             assert!(m.contains(says), "{bad}: {m}");
