@@ -161,11 +161,8 @@ pub(crate) fn forest_chart(c: &ComparisonData, t: Theme) -> Option<ForestChart> 
             LegendItem::new(title, Swatch::Range { color: t.color(i), alpha: 1.0 })
         })
         .collect();
-    let posterior = if rows.iter().any(|r| r.plo.is_finite()) {
-        "; pale bar: 95% of the effects across the posterior's vectors (robust: same sign in ≥ 90%)"
-    } else {
-        ""
-    };
+    let posterior =
+        if rows.iter().any(|r| r.plo.is_finite()) { "; pale bar: across the posterior's vectors" } else { "" };
     Some(ForestChart {
         subtitle: format!(
             "Difference from “{base}” (mean of paired runs), whiskers: 95% interval over the seeds; hollow: the \

@@ -132,6 +132,15 @@ pub fn abc(opts: &AbcOptions, mut log: impl FnMut(&str)) -> Result<AbcReport, Co
     Ok(AbcReport { dir, ..report })
 }
 
+/// A target's number as written in a table; an event's day count as its date.
+fn shown(o: &Outcome, v: f64) -> String {
+    match crate::date::Date::from_ymd(1900, 1, 1) {
+        Some(epoch) if o.target.kind == "event_date" && v.is_finite() => epoch.add_days(v.round() as i32).to_string(),
+        _ if o.target.kind == "event_date" => "never".into(),
+        _ => fmt_num(v),
+    }
+}
+
 /// `abc.md`: the settings, the tolerance, the fit of every target with the accepted vectors
 /// (held-out ones marked), and each coefficient's accepted range against its prior.
 fn abc_md(r: &AbcReport, pooled: &[Outcome], fs: &[Factor], opts: &AbcOptions) -> String {
@@ -166,9 +175,9 @@ fn abc_md(r: &AbcReport, pooled: &[Outcome], fs: &[Factor], opts: &AbcOptions) -
             "| {} | {} | {} | {} – {} | {} |\n",
             o.target.id,
             if held { "yes" } else { "" },
-            fmt_num(o.median),
-            fmt_num(o.low),
-            fmt_num(o.high),
+            shown(o, o.median),
+            shown(o, o.low),
+            shown(o, o.high),
             if o.inside() { "yes" } else { "no" }
         ));
     }
