@@ -275,6 +275,12 @@ whose interval excludes zero, and a warning when the intervals rest on fewer tha
         /// Test-only: stop as Ctrl-C does once run K of a scenario is written.
         #[arg(long, hide = true)]
         interrupt_after: Option<usize>,
+        /// A posterior file (CSV: draw,loss,NAME,…; one coefficient vector per row): run k of every
+        /// scenario uses vector k mod n, so comparison.csv also gives each effect's interval across the
+        /// vectors (param_low, param_high), the share of vectors that keep its sign, and `robust` when
+        /// that share is at least 90%. Example: --posterior data/posterior.csv --runs 200
+        #[arg(long)]
+        posterior: Option<PathBuf>,
         #[command(flatten)]
         charts: ChartArgs,
         #[command(flatten)]
@@ -501,6 +507,42 @@ once. Writes attribution.csv, interactions.csv, subsets.csv, headline.md, manife
 charts/waterfall--METRIC--DATE.svg (and .png with --png), and prints the headline."
     )]
     Attribute(AttributeArgs),
+    /// Which free coefficients matter: Morris elementary effects over their priors.
+    #[command(
+        after_help = "Examples:\n  revsim sensitivity scenarios/baseline.ron --all-calibrated --trajectories 4 --runs 4 --scale 5000\n  \
+revsim sensitivity scenarios/baseline.ron scenarios/kronstadt_early_thaw.ron \\\n    \
+--param kronstadt.assault_success --param kronstadt.spread --param war.conscription=0.0006:0.002 \\\n    \
+--metric share:kronstadt_holds --metric famine_deaths_cum --trajectories 6 --runs 8\n\n\
+Each --param moves over its prior (`prior LOW..HIGH (reason)` beside its value in the scenario file) or \
+over NAME=LOW:HIGH. R trajectories of p + 1 points each (4 levels, one coefficient moved by 2/3 of its \
+prior per step, drawn from --seed); every point runs --runs seeds (SEED + k, the same at every point). \
+Outputs: the history loss (as revsim calibrate scores it), each target's mean over the runs and, given \
+ALT, the effect ALT − SCENARIO (paired: the same coefficients and seeds) on each --metric (a metric's \
+final value, or share:EVENT). Writes sensitivity.csv (output, param, low, high, mu, mu_star, sigma), \
+sensitivity.md, manifest.json and charts/tornado-*.svg (and .png with --png)."
+    )]
+    Sensitivity(revsim_args::SensitivityArgs),
+    /// Check the "calibrated on" labels: move each free coefficient across its prior.
+    #[command(
+        after_help = "Examples:\n  revsim labels --runs 8 --scale 5000   # every free coefficient, report in docs/LABELS.md\n  \
+revsim labels --param war.military_democracy_combat --param war.conscription --runs 6 --out /tmp/labels.md\n\n\
+Each coefficient is set to the low end of its prior, then the high end, on the same seeds; a target \
+moves when the paired change of its per-run value has a bootstrap 95% interval that excludes zero. A \
+label passes when every target it names moves. Exit code 0 whatever the verdicts; the report lists them."
+    )]
+    Labels(revsim_args::LabelsArgs),
+    /// Calibrate by ABC rejection: draw coefficient vectors from the priors, keep the best.
+    #[command(
+        after_help = "Examples:\n  revsim abc --param kronstadt.assault_success --param kronstadt.spread --draws 40 --accept 8 --runs 4\n  \
+revsim abc --all-calibrated --draws 400 --accept 20 --runs 4 --hold-out 6 --out output/abc-holdout\n\n\
+Vectors are drawn from the priors (a Latin hypercube from --seed), each run --runs times on the same \
+seeds, and scored by the history loss (as revsim calibrate scores); the --accept best are kept. Writes \
+OUT/posterior.csv (draw,loss, one column per coefficient: the input of revsim compare --posterior) and \
+OUT/abc.md (the tolerance, every target's fit with the accepted vectors, each coefficient's accepted \
+range). --hold-out K leaves K targets (drawn from --seed) out of the loss and reports how many of them \
+land inside the historians' range anyway."
+    )]
+    Abc(revsim_args::AbcArgs),
 }
 
 /// The arguments of `revsim attribute`.
@@ -682,4 +724,121 @@ pub struct SweepArgs {
     pub charts: ChartArgs,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// The arguments of the inference commands (`sensitivity`, `labels`).
+pub mod revsim_args {
+    use super::parse;
+    use clap::Args;
+    use std::path::PathBuf;
+
+    /// Seeds, scale and jobs of the runs behind every point.
+    #[derive(Args, Debug)]
+    pub struct RunnerArgs {
+        /// Runs (seeds) per point.
+        #[arg(long, default_value_t = 4, value_parser = parse::runs, allow_negative_numbers = true)]
+        pub runs: usize,
+        /// Master seed (run k uses seed + k at every point; the design is drawn from it).
+        #[arg(long, default_value_t = 1917, value_parser = parse::seed, allow_negative_numbers = true)]
+        pub seed: u64,
+        /// People per agent (coarser than the default, for speed).
+        #[arg(long, default_value_t = 5000, value_parser = parse::scale, allow_negative_numbers = true)]
+        pub scale: u32,
+        /// Runs at once (default, or 0: the number of cores).
+        #[arg(long, value_parser = parse::jobs, allow_negative_numbers = true)]
+        pub jobs: Option<usize>,
+    }
+
+    impl RunnerArgs {
+        pub fn runner(&self, jobs: usize) -> revsim::inference::Runner {
+            revsim::inference::Runner { runs: self.runs, seed: self.seed, scale: self.scale, jobs }
+        }
+    }
+
+    /// The arguments of `revsim sensitivity`.
+    #[derive(Args, Debug)]
+    pub struct SensitivityArgs {
+        /// The scenario (RON).
+        pub scenario: PathBuf,
+        /// An alternative scenario: the effect ALT − SCENARIO on each --metric is analysed too.
+        pub alt: Option<PathBuf>,
+        /// NAME (moved over its prior) or NAME=LOW:HIGH (repeat).
+        #[arg(long = "param")]
+        pub params: Vec<revsim::inference::FactorArg>,
+        /// Every coefficient with a prior in the scenario file.
+        #[arg(long, conflicts_with = "params")]
+        pub all_calibrated: bool,
+        /// With ALT: a metric (its final value) or share:EVENT whose effect is analysed (repeat).
+        #[arg(long = "metric")]
+        pub metrics: Vec<revsim::inference::Quantity>,
+        /// Trajectories (each costs p + 1 points).
+        #[arg(long, default_value_t = 4)]
+        pub trajectories: usize,
+        #[command(flatten)]
+        pub runner: RunnerArgs,
+        /// The historical targets (CSV).
+        #[arg(long, default_value = "data/history/targets.csv")]
+        pub targets: PathBuf,
+        /// Output folder (default: output/sensitivity-<scenario name>).
+        #[arg(long)]
+        pub out: Option<PathBuf>,
+        /// Replace an existing output folder.
+        #[arg(long)]
+        pub force: bool,
+        #[command(flatten)]
+        pub charts: super::ChartArgs,
+    }
+
+    /// The arguments of `revsim abc`.
+    #[derive(Args, Debug)]
+    pub struct AbcArgs {
+        /// The scenario to calibrate (RON).
+        #[arg(long, default_value = "scenarios/baseline.ron")]
+        pub scenario: PathBuf,
+        /// NAME (drawn from its prior) or NAME=LOW:HIGH (repeat).
+        #[arg(long = "param")]
+        pub params: Vec<revsim::inference::FactorArg>,
+        /// Every coefficient with a prior in the scenario file.
+        #[arg(long, conflicts_with = "params")]
+        pub all_calibrated: bool,
+        /// Vectors drawn from the priors.
+        #[arg(long, default_value_t = 40)]
+        pub draws: usize,
+        /// Vectors kept (the smallest losses).
+        #[arg(long, default_value_t = 8)]
+        pub accept: usize,
+        /// Targets left out of the loss, to measure the fit out of sample.
+        #[arg(long, default_value_t = 0)]
+        pub hold_out: usize,
+        #[command(flatten)]
+        pub runner: RunnerArgs,
+        /// The historical targets (CSV).
+        #[arg(long, default_value = "data/history/targets.csv")]
+        pub targets: PathBuf,
+        /// Output folder.
+        #[arg(long, default_value = "output/abc")]
+        pub out: PathBuf,
+        /// Replace an existing output folder.
+        #[arg(long)]
+        pub force: bool,
+    }
+
+    /// The arguments of `revsim labels`.
+    #[derive(Args, Debug)]
+    pub struct LabelsArgs {
+        /// The scenario whose labels are checked (RON).
+        #[arg(long, default_value = "scenarios/baseline.ron")]
+        pub scenario: PathBuf,
+        /// Check only these coefficients (repeat; default: every one with a prior).
+        #[arg(long = "param")]
+        pub params: Vec<String>,
+        #[command(flatten)]
+        pub runner: RunnerArgs,
+        /// The historical targets (CSV).
+        #[arg(long, default_value = "data/history/targets.csv")]
+        pub targets: PathBuf,
+        /// The Markdown report.
+        #[arg(long, default_value = "docs/LABELS.md")]
+        pub out: PathBuf,
+    }
 }

@@ -291,39 +291,26 @@ pub fn history(opts: &HistoryOptions) -> Result<(PathBuf, Vec<crate::history::Ou
 }
 
 /// A Markdown table of every parameter of a base scenario: its name, value and the comment
-/// beside it in the file (its source, or what it was calibrated on).
+/// beside it in the file (its prior, its source, or what it was calibrated on), then the number
+/// of free coefficients (those with a prior: `scenario::priors`).
 pub fn parameter_table(path: &Path) -> Result<String, CommandError> {
     let resolved = scenario::load(path)?;
     let text = std::fs::read_to_string(path).map_err(|e| CommandError::Input(format!("{}: {e}", path.display())))?;
-    // Comments by field name, in the order they appear inside `params: Params(...)`.
-    let start = text.find("params: Params(").unwrap_or(0);
-    let mut comments: Vec<(String, String)> = Vec::new();
-    let mut group = String::new();
-    let mut last_comment = String::new();
-    for line in text[start..].lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with("environment:") {
-            break;
-        }
-        if let Some(c) = trimmed.strip_prefix("//") {
-            last_comment = c.trim().to_string();
-            continue;
-        }
-        let Some((name, rest)) = trimmed.split_once(':') else { continue };
-        let name = name.trim();
-        if rest.trim_end().ends_with("Params(") || rest.trim_end().ends_with("Mechanisms(") {
-            group = name.to_string();
-            continue;
-        }
-        let comment = rest.split_once("//").map(|(_, c)| c.trim().to_string()).unwrap_or_else(|| last_comment.clone());
-        comments.push((format!("{group}.{name}"), comment));
-    }
+    let comments = scenario::priors::param_lines(&text);
     let mut out = String::from("| parameter | value | source or calibration |\n|---|---|---|\n");
     for (name, value) in resolved.params().names() {
         let key =
             name.rsplit_once('.').filter(|(_, last)| last.parse::<usize>().is_ok()).map_or(name.as_str(), |(k, _)| k);
-        let comment = comments.iter().find(|(n, _)| n == key).map(|(_, c)| c.as_str()).unwrap_or("");
+        let comment = comments.iter().find(|p| p.key == key).map(|p| p.comment.as_str()).unwrap_or("");
         out.push_str(&format!("| `{name}` | {} | {} |\n", output::fmt_num(value), comment.replace('|', "/")));
     }
+    let priors = scenario::priors(&resolved).map_err(CommandError::Input)?;
+    let sourced = priors.iter().filter(|p| !p.reason.starts_with("no source")).count();
+    out.push_str(&format!(
+        "\n{} free coefficients (a prior in the file: `prior LOW..HIGH (reason)`), {sourced} of them with a sourced prior, \
+         of {} parameters.\n",
+        priors.len(),
+        resolved.params().names().len()
+    ));
     Ok(out)
 }

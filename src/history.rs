@@ -276,6 +276,28 @@ pub fn score(ensemble: &Path, targets: &[Target]) -> Result<Vec<Outcome>, Comman
     Ok(targets.iter().map(|t| score_target(t, &series, &runs, &events)).collect())
 }
 
+/// Scores runs held in memory (run k is `outputs[k]`) as [`score`] scores an ensemble folder.
+pub fn score_runs(outputs: &[&crate::run::RunOutput], targets: &[Target]) -> Vec<Outcome> {
+    let mut series = Series::new();
+    let mut runs = BTreeSet::new();
+    let mut events = Vec::new();
+    for (k, out) in outputs.iter().enumerate() {
+        runs.insert(k);
+        for t in targets {
+            if let Some(i) = crate::metrics::index(&t.metric) {
+                let rows = out.rows.iter().map(|(_, d, v)| (d.to_string(), v[i])).collect();
+                series.entry(t.metric.clone()).or_default().insert(k, rows);
+            }
+        }
+        for e in &out.events {
+            if targets.iter().any(|t| t.metric == format!("event:{}", e.kind) || t.kind == "event") {
+                events.push((k, e.kind.clone(), e.detail.clone(), e.date.to_string(), e.value));
+            }
+        }
+    }
+    targets.iter().map(|t| score_target(t, &series, &runs, &events)).collect()
+}
+
 fn shown(o: &Outcome, v: f64) -> String {
     if o.target.kind == "event_date" { if v.is_finite() { date_text(v) } else { "never".into() } } else { fmt_num(v) }
 }

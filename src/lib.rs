@@ -15,6 +15,7 @@ pub mod ensemble;
 pub mod environment;
 pub mod error;
 pub mod history;
+pub mod inference;
 pub mod interrupt;
 pub mod limits;
 pub mod metrics;

@@ -260,13 +260,14 @@ fn dispatch(command: cli::Command, command_line: String) -> Result<(), CommandEr
             quiet,
             shard,
             interrupt_after,
+            posterior,
             charts,
             report: html,
         } => {
             let base = EnsembleOptions::new(scenarios[0].clone(), runs, seed, jobs(j), scale, command_line);
             let (charts, shard) = (charts.options(), resolve_shard(shard)?);
             let ensemble = EnsembleOptions { force, resume, quiet, interrupt_after, charts, shard, ..base };
-            compare_command(ensemble::CompareOptions { scenarios, ensemble, out }, html.report)
+            compare_command(ensemble::CompareOptions { scenarios, ensemble, out, posterior }, html.report)
         }
         C::History { runs, from, scenario, targets, seed, jobs: j, scale, out, force, quiet, charts, report: html } => {
             let base = EnsembleOptions::new(scenario.clone(), runs, seed, jobs(j), scale, command_line);
@@ -304,8 +305,81 @@ fn dispatch(command: cli::Command, command_line: String) -> Result<(), CommandEr
             write_report(html.report, &report.dir)
         }
         C::Plan { emit, shards, revsim, command } => plan_command(emit, shards, revsim, command),
+        C::Sensitivity(args) => sensitivity_command(args, command_line),
+        C::Labels(args) => labels_command(args, command_line),
+        C::Abc(args) => abc_command(args, command_line),
         C::Report { dir } => revsim::report::write(&dir).map(|path| eprintln!("report: {}", path.display())),
     }
+}
+
+fn sensitivity_command(a: cli::revsim_args::SensitivityArgs, command_line: String) -> Result<(), CommandError> {
+    let opts = revsim::inference::SensitivityOptions {
+        runner: a.runner.runner(jobs(a.runner.jobs)),
+        scenario: a.scenario,
+        alt: a.alt,
+        targets: a.targets,
+        params: a.params,
+        all_calibrated: a.all_calibrated,
+        metrics: a.metrics,
+        trajectories: a.trajectories,
+        out: a.out,
+        force: a.force,
+        command_line,
+        charts: a.charts.options(),
+    };
+    let r = revsim::inference::sensitivity(&opts)?;
+    eprintln!(
+        "revsim: {} runs in {:.1} s\nfiles: {}/sensitivity.csv, sensitivity.md, charts/",
+        r.runs,
+        r.wall_seconds,
+        r.dir.display()
+    );
+    Ok(())
+}
+
+fn labels_command(a: cli::revsim_args::LabelsArgs, command_line: String) -> Result<(), CommandError> {
+    let opts = revsim::inference::labels::LabelOptions {
+        runner: a.runner.runner(jobs(a.runner.jobs)),
+        scenario: a.scenario,
+        targets: a.targets,
+        params: a.params,
+        out: a.out,
+        command_line,
+    };
+    let checks = revsim::inference::labels::check_labels(&opts, |line| eprintln!("{line}"))?;
+    let passing = checks.iter().filter(|c| c.passes()).count();
+    eprintln!("{passing} of {} labels pass; report: {}", checks.len(), opts.out.display());
+    Ok(())
+}
+
+fn abc_command(a: cli::revsim_args::AbcArgs, command_line: String) -> Result<(), CommandError> {
+    let opts = revsim::inference::abc::AbcOptions {
+        runner: a.runner.runner(jobs(a.runner.jobs)),
+        scenario: a.scenario,
+        targets: a.targets,
+        params: a.params,
+        all_calibrated: a.all_calibrated,
+        draws: a.draws,
+        accept: a.accept,
+        hold_out: a.hold_out,
+        out: a.out,
+        force: a.force,
+        command_line,
+    };
+    let r = revsim::inference::abc::abc(&opts, |line| eprintln!("{line}"))?;
+    let held: Vec<&(String, bool)> = r.fit.iter().filter(|(id, _)| r.held_out.contains(id)).collect();
+    let inside = r.fit.iter().filter(|(id, i)| *i && !r.held_out.contains(id)).count();
+    eprintln!(
+        "accepted {} vectors (tolerance {:.4}); {inside} of {} calibration targets inside",
+        r.posterior.draws.len(),
+        r.tolerance,
+        r.fit.len() - held.len()
+    );
+    if !held.is_empty() {
+        eprintln!("held out: {} of {} inside", held.iter().filter(|h| h.1).count(), held.len());
+    }
+    eprintln!("files: {}/posterior.csv, abc.md", r.dir.display());
+    Ok(())
 }
 
 fn main() {

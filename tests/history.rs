@@ -31,6 +31,7 @@ fn the_baseline_keeps_its_fit_to_history() {
         interrupt_after: None,
         charts: None,
         shard: None,
+        draws: None,
     };
     ensemble_resolved(&resolved, &dir, &opts).unwrap();
     let targets = load_targets(&root.join("data/history/targets.csv")).unwrap();

@@ -551,6 +551,11 @@ pub struct Effect {
     pub difference: f64,
     pub ci_low: f64,
     pub ci_high: f64,
+    /// With a posterior: the interval across its draws (NaN otherwise) and whether the sign
+    /// holds in at least 90% of them.
+    pub param_low: f64,
+    pub param_high: f64,
+    pub robust: Option<bool>,
 }
 
 pub fn read_effects(path: &Path) -> Result<Vec<Effect>, ChartError> {
@@ -570,6 +575,13 @@ pub fn read_effects(path: &Path) -> Result<Vec<Effect>, ChartError> {
             difference: num(rec, c("difference")),
             ci_low: num(rec, c("ci_low")),
             ci_high: num(rec, c("ci_high")),
+            param_low: num(rec, c("param_low")),
+            param_high: num(rec, c("param_high")),
+            robust: c("robust").and_then(|i| rec.get(i)).and_then(|v| match v {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            }),
         })
         .collect())
 }

@@ -36,6 +36,11 @@ pub struct ForestRow {
     pub points: bool,
     /// First row of a new metric/statistic.
     pub group_start: bool,
+    /// With a posterior: the interval across its draws on the same axis (NaN otherwise), and
+    /// whether the sign holds in at least 90% of them.
+    pub plo: f64,
+    pub phi: f64,
+    pub robust: Option<bool>,
 }
 
 impl ForestRow {
@@ -78,24 +83,30 @@ fn keys(c: &ComparisonData) -> Vec<(&str, &str)> {
 
 fn forest_row(e: &Effect, points_axis: bool, scenario: usize, (end, runs): (Option<Date>, usize)) -> ForestRow {
     let kind = if points_axis { Kind::Share } else { metric_info(&e.metric).kind };
-    let (x, lo, hi) = if points_axis {
-        (e.difference, e.ci_low, e.ci_high)
+    let (x, lo, hi, plo, phi) = if points_axis {
+        (e.difference, e.ci_low, e.ci_high, e.param_low, e.param_high)
     } else if e.baseline.is_finite() && e.baseline.abs() > 1e-12 {
         let b = e.baseline.abs();
-        (e.difference / b, e.ci_low / b, e.ci_high / b)
+        (e.difference / b, e.ci_low / b, e.ci_high / b, e.param_low / b, e.param_high / b)
     } else {
-        (f64::NAN, f64::NAN, f64::NAN)
+        (f64::NAN, f64::NAN, f64::NAN, f64::NAN, f64::NAN)
     };
     // What the runs can tell: a quarter of the interval's width, and never finer than three
     // significant digits.
     let step = ((e.ci_high - e.ci_low).abs() / 4.0).max(5e-4 * e.baseline.abs().max(e.alternative.abs()));
-    let note = if e.statistic.starts_with("share:") && runs > 0 {
+    let mut note = if e.statistic.starts_with("share:") && runs > 0 {
         // A share of runs: as fine as the number of runs can tell.
         format!("{} → {}", percent(e.baseline, runs), percent(e.alternative, runs))
     } else {
         format!("{} → {}", rounded(e.baseline, step, kind), rounded(e.alternative, step, kind))
     };
-    ForestRow { label: row_label(e, end), scenario, x, lo, hi, note, points: points_axis, group_start: false }
+    match e.robust {
+        Some(true) => note.push_str(" · robust"),
+        Some(false) if e.difference != 0.0 => note.push_str(" · not robust"),
+        _ => {}
+    }
+    let label = row_label(e, end);
+    ForestRow { label, scenario, x, lo, hi, note, points: points_axis, group_start: false, plo, phi, robust: e.robust }
 }
 
 /// The rows of the forest plot, in file order grouped by metric and statistic.
@@ -150,10 +161,12 @@ pub(crate) fn forest_chart(c: &ComparisonData, t: Theme) -> Option<ForestChart> 
             LegendItem::new(title, Swatch::Range { color: t.color(i), alpha: 1.0 })
         })
         .collect();
+    let posterior =
+        if rows.iter().any(|r| r.plo.is_finite()) { "; pale bar: across the posterior's vectors" } else { "" };
     Some(ForestChart {
         subtitle: format!(
-            "Difference from “{base}” (mean of paired runs), whiskers: 95% interval; hollow: the interval includes \
-             zero, or the change is under 1% (1 point)"
+            "Difference from “{base}” (mean of paired runs), whiskers: 95% interval over the seeds; hollow: the \
+             interval includes zero, or the change is under 1% (1 point){posterior}"
         ),
         source: Source::Comparison(c).source_line(),
         legend,
@@ -216,7 +229,7 @@ impl Plot for ForestChart {
 fn section_axis(rows: &[&ForestRow], points: bool) -> NumAxis {
     let (lo, hi) = rows
         .iter()
-        .flat_map(|r| [r.lo, r.hi, r.x])
+        .flat_map(|r| [r.lo, r.hi, r.x, r.plo, r.phi])
         .filter(|v| v.is_finite())
         .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
     let (lo, hi) = if hi - lo < 1e-9 { (-0.01, 0.01) } else { (lo, hi) };
@@ -308,6 +321,10 @@ impl ForestChart {
         let note = fit(area, &r.note, &note_style, note_w);
         text(area, &note, (plot_right + u.i(12.0), cy), &note_style, HPos::Left, VPos::Center)?;
         let color = self.theme.color(r.scenario);
+        if r.plo.is_finite() && r.phi.is_finite() {
+            let band = color.mix(0.3).stroke_width(u.u(7.0));
+            area.draw(&PathElement::new(vec![(x_of(r.plo), cy), (x_of(r.phi), cy)], band)).d()?;
+        }
         if !r.x.is_finite() {
             let s = u.font(10.0).color(&MUTED);
             let msg = fit(area, "baseline is zero: no relative change", &s, (plot_right - zx - u.i(8.0)).max(0));

@@ -28,6 +28,7 @@ mod series;
 mod style;
 #[cfg(test)]
 mod tests;
+mod tornado;
 mod waterfall;
 
 use std::path::{Path, PathBuf};
@@ -45,6 +46,7 @@ pub use labels::{MetricInfo, metric_info};
 pub use series::DASHBOARD_METRICS;
 pub use style::ChartStyle;
 use style::Theme;
+pub use tornado::tornado_chart;
 pub use waterfall::{Waterfall, sig};
 
 /// What to draw and at what size.

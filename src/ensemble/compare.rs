@@ -4,6 +4,7 @@
 use super::stats::{Difference, differences};
 use super::{EnsembleOptions, EnsembleReport, check, ensemble_resolved, partial_dir, read_runs};
 use crate::error::CommandError;
+use crate::inference::posterior::Posterior;
 use crate::output;
 use crate::scenario::{self, Resolved};
 use std::path::{Path, PathBuf};
@@ -14,6 +15,8 @@ pub struct CompareOptions {
     pub scenarios: Vec<PathBuf>,
     pub ensemble: EnsembleOptions,
     pub out: Option<PathBuf>,
+    /// A posterior file: run k of every scenario uses its vector k mod n.
+    pub posterior: Option<PathBuf>,
 }
 
 /// The scenarios, refused when two share a name (their folders would collide).
@@ -61,7 +64,12 @@ fn open_staging(dir: &Path, e: &EnsembleOptions) -> Result<PathBuf, CommandError
 
 /// One scenario's ensemble inside the staging folder, or its report if a resumed comparison
 /// finished it before.
-fn one(r: &Resolved, sub: &Path, opts: &CompareOptions) -> Result<EnsembleReport, CommandError> {
+fn one(
+    r: &Resolved,
+    sub: &Path,
+    opts: &CompareOptions,
+    draws: Option<&Posterior>,
+) -> Result<EnsembleReport, CommandError> {
     if output::is_revsim_folder(sub) {
         let (failed, end_states) = read_runs(&sub.join("runs.csv"))?;
         let title = r.scenario.title.clone();
@@ -76,7 +84,8 @@ fn one(r: &Resolved, sub: &Path, opts: &CompareOptions) -> Result<EnsembleReport
         });
     }
     let resume = opts.ensemble.resume && partial_dir(sub).join("progress.json").is_file();
-    let e = EnsembleOptions { resume, force: true, charts: None, ..opts.ensemble.clone() };
+    let draws = draws.map(|p| p.scenarios(r).map(std::sync::Arc::new)).transpose()?;
+    let e = EnsembleOptions { resume, force: true, charts: None, draws, ..opts.ensemble.clone() };
     ensemble_resolved(r, sub, &e)
 }
 
@@ -89,12 +98,19 @@ pub fn compare(opts: &CompareOptions) -> Result<(PathBuf, Vec<EnsembleReport>, V
     for r in &resolved {
         check(r, &dir, &opts.ensemble)?;
     }
+    if opts.posterior.is_some() && opts.ensemble.shard.is_some() {
+        return Err(CommandError::Input(
+            "--posterior cannot be sharded yet: the shard's plan does not record the posterior file, so              `revsim merge` could not check it; run the comparison with --posterior unsharded"
+                .into(),
+        ));
+    }
+    let posterior = opts.posterior.as_ref().map(|p| Posterior::read(p, &resolved[0])).transpose()?;
     let staging = open_staging(&dir, &opts.ensemble)?;
     let mut reports = Vec::new();
     let mut dirs = Vec::new();
     for r in &resolved {
         let sub = staging.join(&r.scenario.name);
-        let mut report = one(r, &sub, opts).map_err(|e| match e {
+        let mut report = one(r, &sub, opts, posterior.as_ref()).map_err(|e| match e {
             CommandError::Interrupted(_) => CommandError::Interrupted(format!(
                 "the finished runs are kept in {}; run the same command with --resume to finish",
                 staging.display()
@@ -125,7 +141,11 @@ pub(super) fn conclude(
     opts: &CompareOptions,
     merged_from: Option<serde_json::Value>,
 ) -> Result<Vec<Difference>, CommandError> {
-    let rows = differences(dirs, opts.ensemble.seed)?;
+    let mut rows = differences(dirs, opts.ensemble.seed)?;
+    if let Some(path) = &opts.posterior {
+        let posterior = Posterior::read(path, &resolved[0])?;
+        super::stats::with_draws(dirs, posterior.draws.len(), &mut rows)?;
+    }
     output::write_atomic(&staging.join("comparison.csv"), super::comparison_csv(&rows).as_bytes())?;
     write_history(staging, &resolved[0], &opts.scenarios[0], &dirs[0].1)?;
     write_manifest(staging, resolved, opts, merged_from)?;
@@ -169,6 +189,8 @@ fn write_manifest(
         "version": env!("CARGO_PKG_VERSION"),
         "command_line": opts.ensemble.command_line,
         "bootstrap_resamples": super::BOOTSTRAP,
+        "posterior": opts.posterior.as_ref().map(|p| p.display().to_string()),
+        "posterior_rule": opts.posterior.as_ref().map(|_| "run k of every scenario uses draw k mod n of the posterior file"),
         "finished": output::now_utc(),
     });
     let e = &opts.ensemble;

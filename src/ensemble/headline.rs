@@ -123,6 +123,7 @@ mod tests {
             difference: a - b,
             ci_low: lo,
             ci_high: hi,
+            draws: None,
             pairs,
         }
     }

@@ -265,7 +265,8 @@ pub fn merge(opts: &MergeOptions) -> Result<MergeReport, CommandError> {
             dirs.push((name, sub));
         }
         let scenarios = plan.scenarios.iter().map(|s| PathBuf::from(&s.files[0].0)).collect();
-        let c = CompareOptions { scenarios, ensemble: e, out: Some(opts.out.clone()) };
+        // A sharded comparison never has a posterior (compare refuses the two together).
+        let c = CompareOptions { scenarios, ensemble: e, out: Some(opts.out.clone()), posterior: None };
         let rows = super::compare::conclude(&staged.staging, &opts.out, &resolved, &dirs, &c, Some(merged_from))?;
         format!("comparison: {}/comparison.csv\n\n{}", opts.out.display(), super::headline::comparison(&rows))
     } else {

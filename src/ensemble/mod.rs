@@ -30,7 +30,9 @@ pub mod tables;
 pub use compare::{CompareOptions, compare};
 pub use schedule::{partial_dir, run_seed};
 pub use shard::{Plan, Shard, ShardSpec};
-pub use stats::{BOOTSTRAP, KEY_DATES, KEY_EVENTS, KEY_METRICS, comparison_csv, paired_difference};
+pub use stats::{
+    BOOTSTRAP, DrawSpread, KEY_DATES, KEY_EVENTS, KEY_METRICS, ROBUST_SHARE, comparison_csv, paired_difference,
+};
 pub use tables::{EndStateCounts, Failures, read_runs, summarise};
 
 use crate::error::CommandError;
@@ -59,6 +61,9 @@ pub struct EnsembleOptions {
     pub charts: Option<crate::chart::ChartOptions>,
     /// Run only this shard's runs and write a shard folder for `revsim merge`.
     pub shard: Option<Shard>,
+    /// One scenario per coefficient vector of a posterior: run k runs `draws[k mod n]` instead
+    /// of the scenario (`compare --posterior`).
+    pub draws: Option<std::sync::Arc<Vec<Resolved>>>,
 }
 
 impl EnsembleOptions {
@@ -80,6 +85,7 @@ impl EnsembleOptions {
             interrupt_after: None,
             charts: None,
             shard: None,
+            draws: None,
         }
     }
 

@@ -121,6 +121,7 @@ pub(super) fn open(resolved: &Resolved, partial: &Path, opts: &EnsembleOptions) 
 /// One run, with a panic turned into a failed run.
 fn one_run(resolved: &Resolved, opts: &EnsembleOptions, k: usize) -> Result<RunOutput, String> {
     let seed = run_seed(opts.seed, k);
+    let resolved = opts.draws.as_ref().filter(|d| !d.is_empty()).map_or(resolved, |d| &d[k % d.len()]);
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if opts.fail_run == Some(k) {
             panic!("test-only failure of run {k} (--fail-run)");

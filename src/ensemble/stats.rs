@@ -149,6 +149,50 @@ pub struct Difference {
     pub ci_high: f64,
     /// Runs that finished in both scenarios.
     pub pairs: usize,
+    /// With a posterior (`compare --posterior`): the spread of the effect across its draws.
+    pub draws: Option<DrawSpread>,
+}
+
+/// How an effect varies across the coefficient vectors of a posterior: run k used draw
+/// k mod n, and a draw's effect is the mean paired difference over its runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DrawSpread {
+    /// 2.5% and 97.5% quantiles of the draws' effects: an interval that carries the
+    /// coefficients' uncertainty (and the seeds' noise of each draw's runs).
+    pub low: f64,
+    pub high: f64,
+    /// Share of draws whose effect has the sign of the mean effect (0 when the mean is 0).
+    pub sign_share: f64,
+    pub draws: usize,
+}
+
+/// Share of draws an effect's sign must hold in to be called robust.
+pub const ROBUST_SHARE: f64 = 0.9;
+
+impl DrawSpread {
+    /// The spread of paired differences `diffs[i]` of runs `runs[i]` over `n` draws, around
+    /// the mean effect `mean`.
+    pub fn of(runs: &[usize], diffs: &[f64], n: usize, mean: f64) -> DrawSpread {
+        let mut per_draw = vec![(0.0, 0usize); n.max(1)];
+        for (k, d) in runs.iter().zip(diffs) {
+            let slot = &mut per_draw[k % n.max(1)];
+            (slot.0, slot.1) = (slot.0 + d, slot.1 + 1);
+        }
+        let mut effects: Vec<f64> = per_draw.iter().filter(|d| d.1 > 0).map(|(s, c)| s / *c as f64).collect();
+        effects.sort_by(f64::total_cmp);
+        let same = effects.iter().filter(|e| **e * mean > 0.0).count();
+        DrawSpread {
+            low: quantile(&effects, 0.025),
+            high: quantile(&effects, 0.975),
+            sign_share: same as f64 / effects.len().max(1) as f64,
+            draws: effects.len(),
+        }
+    }
+
+    /// The sign holds in at least 90% of the draws.
+    pub fn robust(&self) -> bool {
+        self.sign_share >= ROBUST_SHARE
+    }
 }
 
 /// The paired differences of ensemble folders run on the same seeds (first = baseline).
@@ -176,18 +220,39 @@ pub fn differences(dirs: &[(String, PathBuf)], seed: u64) -> Result<Vec<Differen
                 ci_low,
                 ci_high,
                 pairs: pairs.len(),
+                draws: None,
             });
         }
     }
     Ok(rows)
 }
 
-/// `comparison.csv` from the differences.
+/// Fills each difference's spread across the `n` draws of a posterior (run k used draw
+/// k mod n) from the same ensemble folders.
+pub fn with_draws(dirs: &[(String, PathBuf)], n: usize, rows: &mut [Difference]) -> Result<(), CommandError> {
+    let base = run_statistics(&dirs[0].1)?;
+    for (name, dir) in &dirs[1..] {
+        let alt = run_statistics(dir)?;
+        for row in rows.iter_mut().filter(|r| r.scenario == *name) {
+            let key = format!("{}|{}", row.metric, row.statistic);
+            let (Some(b), Some(a)) = (base.get(&key), alt.get(&key)) else { continue };
+            let (runs, diffs): (Vec<usize>, Vec<f64>) =
+                b.iter().filter_map(|(k, bv)| a.get(k).map(|av| (*k, av - bv))).unzip();
+            row.draws = Some(DrawSpread::of(&runs, &diffs, n, row.difference));
+        }
+    }
+    Ok(())
+}
+
+/// `comparison.csv` from the differences; with a posterior, four more columns: the interval
+/// across the draws, the share of draws that keep the sign, and whether that share is ≥ 90%.
 pub fn comparison_csv(rows: &[Difference]) -> String {
-    let mut text = String::from("metric,scenario,statistic,baseline,alternative,difference,ci_low,ci_high\n");
+    let posterior = rows.iter().any(|r| r.draws.is_some());
+    let mut text = String::from("metric,scenario,statistic,baseline,alternative,difference,ci_low,ci_high");
+    text.push_str(if posterior { ",param_low,param_high,sign_share,robust\n" } else { "\n" });
     for r in rows {
         text.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{}",
             r.metric,
             csv_field(&r.scenario),
             r.statistic,
@@ -197,6 +262,17 @@ pub fn comparison_csv(rows: &[Difference]) -> String {
             fmt_num(r.ci_low),
             fmt_num(r.ci_high)
         ));
+        match (&r.draws, posterior) {
+            (Some(d), _) => text.push_str(&format!(
+                ",{},{},{},{}\n",
+                fmt_num(d.low),
+                fmt_num(d.high),
+                fmt_num(d.sign_share),
+                if d.robust() { "yes" } else { "no" }
+            )),
+            (None, true) => text.push_str(",,,,\n"),
+            (None, false) => text.push('\n'),
+        }
     }
     text
 }
@@ -204,6 +280,23 @@ pub fn comparison_csv(rows: &[Difference]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_effect_whose_sign_flips_across_draws_is_not_robust() {
+        // 4 draws, 3 runs each (run k used draw k mod 4): draws 0 and 2 raise the value, 1 and
+        // 3 lower it, so the mean is positive but its sign holds in half the draws only.
+        let runs: Vec<usize> = (0..12).collect();
+        let diffs: Vec<f64> = runs.iter().map(|k| if k % 2 == 0 { 3.0 } else { -1.0 }).collect();
+        let mean = diffs.iter().sum::<f64>() / 12.0;
+        let s = DrawSpread::of(&runs, &diffs, 4, mean);
+        assert_eq!((s.draws, s.sign_share, s.robust()), (4, 0.5, false));
+        assert!(s.low < 0.0 && s.high > 0.0);
+        // The same sign in every draw: robust, and the interval spans the draws' effects.
+        let diffs: Vec<f64> = runs.iter().map(|k| 1.0 + (k % 4) as f64).collect();
+        let s = DrawSpread::of(&runs, &diffs, 4, 2.5);
+        assert_eq!((s.sign_share, s.robust()), (1.0, true));
+        assert!((1.0..=1.1).contains(&s.low) && (3.9..=4.0).contains(&s.high), "{s:?}");
+    }
 
     #[test]
     fn identical_runs_give_a_zero_interval() {

@@ -234,6 +234,9 @@ mod tests {
             note: "30% → 70%".into(),
             points: true,
             group_start: true,
+            plo: f64::NAN,
+            phi: f64::NAN,
+            robust: None,
         };
         assert!(is_clear(&row));
         assert_eq!(

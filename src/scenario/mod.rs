@@ -8,6 +8,7 @@
 mod changes;
 pub mod language;
 mod params;
+pub mod priors;
 mod schema;
 mod validate;
 
@@ -15,6 +16,7 @@ pub use changes::apply_change;
 pub use validate::{is_identifier, validate};
 
 pub use params::*;
+pub use priors::{Prior, priors};
 pub use schema::*;
 
 use crate::date::Date;
@@ -191,11 +193,26 @@ fn read_chain(path: &Path) -> Result<Vec<(PathBuf, Scenario)>, ScenarioError> {
     }
 }
 
+/// The base file's priors must be well formed and hold the base's own values (a
+/// counterfactual may then set a value outside them).
+fn check_priors(path: &Path, base: &Scenario) -> Result<(), ScenarioError> {
+    let Some(params) = &base.params else { return Ok(()) };
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: shown.clone(), source })?;
+    priors::read(&text, &params.names()).map(|_| ()).map_err(|(line, col, message)| ScenarioError::Parse {
+        path: shown,
+        line,
+        col,
+        message,
+    })
+}
+
 /// Loads a scenario file, resolves its `extends` chain, applies the changes, and validates.
 pub fn load(path: &Path) -> Result<Resolved, ScenarioError> {
     let mut chain = read_chain(path)?;
     let files: Vec<PathBuf> = chain.iter().map(|(p, _)| p.clone()).collect();
     let (base_path, mut resolved) = chain.pop().expect("at least one file");
+    check_priors(&base_path, &resolved)?;
     let mut applied = Vec::new();
     let mut own_sources = resolved.sources.clone();
     let mut errors = Vec::new();
