@@ -105,6 +105,9 @@ impl Config {
         if !unit(self.legitimacy) {
             return Err("legitimacy must lie in [0, 1]".into());
         }
+        if self.max_jail == u32::MAX {
+            return Err(format!("the longest jail term must be below {}", u32::MAX));
+        }
         if !(self.k.is_finite() && self.k >= 0.0 && self.threshold.is_finite()) {
             return Err("k must be a non-negative number and the threshold a number".into());
         }
@@ -129,8 +132,7 @@ const COP: u8 = 4;
 /// Tries at drawing an empty cell before scanning the whole window.
 const MOVE_TRIES: usize = 32;
 
-/// Turns ahead at which [`Model::step`] asks for an agent's cell to be loaded (and twice as far
-/// ahead, for its attributes).
+/// Turns ahead at which [`Model::step`] asks for an agent's cell to be loaded.
 const PREFETCH_AHEAD: usize = 8;
 
 /// Asks the CPU to start loading the cache line of `x`; a hint only, with no effect on results.
@@ -187,19 +189,39 @@ impl Window {
     }
 }
 
-/// One agent's attributes, together so that an agent's turn touches one cache line.
+/// One agent's attributes. A citizen's state (quiet, active, jailed) is kept by its cell instead
+/// (the `active` bit and `jail`), where a cop's arrest reaches it without a map from cells to
+/// agents; so nothing refers to an agent by its place in [`Model::agents`], and the agents
+/// themselves can be shuffled.
 #[derive(Clone, Copy, Debug)]
 struct Agent {
-    cell: u32,
-    /// Steps of jail left (citizens).
-    jail: u32,
     /// H, uniform in [0, 1) (citizens).
     hardship: f64,
     /// R, uniform in [0, 1) (citizens).
     risk_aversion: f64,
+    cell: u32,
+    cop: bool,
 }
 
-/// The model: a grid of cells and the agents' attributes in flat arrays.
+/// Whether bit `c` is set.
+fn bit(bits: &[u64], c: usize) -> bool {
+    bits[c / 64] >> (c % 64) & 1 == 1
+}
+
+fn set_bit(bits: &mut [u64], c: usize, on: bool) {
+    let mask = 1u64 << (c % 64);
+    if on {
+        bits[c / 64] |= mask;
+    } else {
+        bits[c / 64] &= !mask;
+    }
+}
+
+/// The model. Per cell: two bits (empty; an active citizen there), the jail term of a jailed
+/// citizen there, and the running counts of cops and actives in its window. Per agent: its
+/// attributes and cell, in the order in which they act: each step shuffles the agents
+/// themselves, not a list of indices, so that the turns run through them in memory order. A
+/// move writes two bits and the agent's cell, nothing else at random.
 pub struct Model {
     config: Config,
     legitimacy: f64,
@@ -207,15 +229,17 @@ pub struct Model {
     window: Window,
     /// P for each whole ratio 0..=window size, from [`epstein_arrest`].
     arrest: Vec<f64>,
-    kind: Vec<u8>,
-    /// One bit per cell, set when the cell is empty: what movement reads, 8 times smaller than
-    /// `kind`, so that it stays in cache on large grids.
+    /// One bit per cell, set when the cell is empty: what movement reads, small enough to stay
+    /// in cache on large grids.
     empty: Vec<u64>,
-    occupant: Vec<u32>,
+    /// One bit per cell, set when an active citizen is there: what an arrest reads.
+    active: Vec<u64>,
+    /// Per cell: 0, or 1 + the steps of jail left for the jailed citizen there (a term drawn 0
+    /// keeps the citizen jailed until its next turn, as in Mesa).
+    jail: Vec<u32>,
     cops_seen: Vec<u16>,
     actives_seen: Vec<u16>,
     agents: Vec<Agent>,
-    order: Vec<u32>,
     citizens: u32,
     cops: u32,
     counts: Counts,
@@ -229,18 +253,18 @@ impl Model {
         let (w, h) = (config.width, config.height);
         let window = Window::new(config.shape, config.vision, w, h);
         let arrest = (0..=window.cells.len()).map(|r| epstein_arrest(config.k, r as f64)).collect();
+        let words = (w * h).div_ceil(64);
         let mut m = Model {
             legitimacy: config.legitimacy,
             rng: ChaCha8Rng::seed_from_u64(config.seed),
             window,
             arrest,
-            kind: vec![EMPTY; w * h],
-            empty: vec![u64::MAX; (w * h).div_ceil(64)],
-            occupant: vec![0; w * h],
+            empty: vec![u64::MAX; words],
+            active: vec![0; words],
+            jail: vec![0; w * h],
             cops_seen: vec![0; w * h],
             actives_seen: vec![0; w * h],
             agents: Vec::new(),
-            order: Vec::new(),
             citizens: 0,
             cops: 0,
             counts: Counts::default(),
@@ -249,25 +273,23 @@ impl Model {
         let (cd, pd) = (m.config.citizen_density, m.config.cop_density);
         for c in 0..w * h {
             let u: f64 = m.rng.random();
-            let kind = if u < cd {
-                QUIET
+            let cop = if u < cd {
+                false
             } else if u < cd + pd {
-                COP
+                true
             } else {
                 continue;
             };
-            let (hardship, risk) = if kind == QUIET { (m.rng.random(), m.rng.random()) } else { (0.0, 0.0) };
-            m.occupant[c] = m.agents.len() as u32;
-            m.set_kind(c, kind);
-            m.agents.push(Agent { cell: c as u32, jail: 0, hardship, risk_aversion: risk });
-            if kind == COP {
+            let (hardship, risk_aversion) = if cop { (0.0, 0.0) } else { (m.rng.random(), m.rng.random()) };
+            set_bit(&mut m.empty, c, false);
+            m.agents.push(Agent { hardship, risk_aversion, cell: c as u32, cop });
+            if cop {
                 m.add(c, COP, 1);
                 m.cops += 1;
             } else {
                 m.citizens += 1;
             }
         }
-        m.order = (0..m.agents.len() as u32).collect();
         m.counts = Counts { active: 0, quiet: m.citizens, jailed: 0 };
         Ok(m)
     }
@@ -296,63 +318,87 @@ impl Model {
 
     /// Takes away cops, chosen at random, until `keep` remain (no effect if no more remain).
     pub fn remove_cops(&mut self, keep: u32) {
-        let mut cops: Vec<u32> =
-            self.order.iter().copied().filter(|&i| self.kind[self.agents[i as usize].cell as usize] == COP).collect();
+        let mut cops: Vec<usize> = (0..self.agents.len()).filter(|&i| self.agents[i].cop).collect();
         if cops.len() <= keep as usize {
             return;
         }
         cops.shuffle(&mut self.rng);
         let mut gone = vec![false; self.agents.len()];
         for &i in &cops[keep as usize..] {
-            let c = self.agents[i as usize].cell as usize;
+            let c = self.agents[i].cell as usize;
             self.add(c, COP, u16::MAX);
-            self.set_kind(c, EMPTY);
-            gone[i as usize] = true;
+            set_bit(&mut self.empty, c, true);
+            gone[i] = true;
         }
-        self.order.retain(|&i| !gone[i as usize]);
+        let mut i = 0;
+        self.agents.retain(|_| {
+            i += 1;
+            !gone[i - 1]
+        });
         self.cops = keep;
     }
 
     /// One step: every agent (cops and citizens, in jail or not) acts once, in random order.
     pub fn step(&mut self) -> Counts {
-        let mut order = std::mem::take(&mut self.order);
-        order.shuffle(&mut self.rng);
-        for (t, &i) in order.iter().enumerate() {
-            self.prefetch_turn(&order, t);
-            let i = i as usize;
-            if self.kind[self.agents[i].cell as usize] == COP {
+        self.agents.shuffle(&mut self.rng);
+        for i in 0..self.agents.len() {
+            if let Some(ahead) = self.agents.get(i + PREFETCH_AHEAD) {
+                self.prefetch_turn(ahead);
+            }
+            if self.agents[i].cop {
                 self.cop_step(i);
             } else {
                 self.citizen_step(i);
             }
         }
-        self.order = order;
         self.counts
     }
 
-    /// Starts loading what the agents a few turns ahead will read: in random order every turn
-    /// is a cache miss on a large grid, and these hints let the misses overlap. An agent moves
-    /// only on its own turn, so its cell is known in advance. No effect on results.
+    /// Starts loading what an agent a few turns ahead will read: its cell is a random one, a
+    /// cache miss on a large grid, and these hints let the misses overlap. An agent moves only
+    /// on its own turn, so its cell is known in advance. No effect on results.
     #[inline]
-    fn prefetch_turn(&self, order: &[u32], t: usize) {
-        if let Some(&j) = order.get(t + 2 * PREFETCH_AHEAD) {
-            prefetch(&self.agents[j as usize]);
-        }
-        if let Some(&j) = order.get(t + PREFETCH_AHEAD) {
-            let c = self.agents[j as usize].cell as usize;
-            prefetch(&self.kind[c]);
+    fn prefetch_turn(&self, agent: &Agent) {
+        let c = agent.cell as usize;
+        prefetch(&self.actives_seen[c]);
+        if agent.cop {
+            // The cop will take itself out of the counts of its window.
+            self.prefetch_window(&self.cops_seen, c);
+        } else {
+            prefetch(&self.jail[c]);
             prefetch(&self.cops_seen[c]);
-            prefetch(&self.actives_seen[c]);
+            prefetch(&self.active[c / 64]);
+        }
+    }
+
+    /// Prefetches both ends of each row of the window around `c` in `grid`.
+    fn prefetch_window(&self, grid: &[u16], c: usize) {
+        let (w, h, v) = (self.config.width, self.config.height, self.config.vision);
+        let (x, y) = (c % w, c / w);
+        let mut r = if y >= v { y - v } else { y + h - v };
+        for &half in &self.window.half {
+            let start = if x >= half { x - half } else { x + w - half };
+            let end = if x + half < w { x + half } else { x + half - w };
+            prefetch(&grid[r * w + start]);
+            prefetch(&grid[r * w + end]);
+            r = if r + 1 == h { 0 } else { r + 1 };
         }
     }
 
     fn citizen_step(&mut self, i: usize) {
-        if self.agents[i].jail > 0 {
-            self.agents[i].jail -= 1;
-            return;
-        }
         let c = self.agents[i].cell as usize;
-        let was = self.kind[c];
+        let was = match self.jail[c] {
+            0 if bit(&self.active, c) => ACTIVE,
+            0 => QUIET,
+            1 => {
+                self.jail[c] = 0;
+                JAILED
+            }
+            left => {
+                self.jail[c] = left - 1;
+                return;
+            }
+        };
         let cops = self.cops_seen[c] as usize;
         let actives = 1 + self.actives_seen[c] as usize - usize::from(was == ACTIVE);
         let p = self.arrest[whole_ratio(cops, actives, self.config.rounding)];
@@ -368,8 +414,11 @@ impl Model {
         }
         self.tally(was, 0u32.wrapping_sub(1));
         self.tally(now, 1);
-        self.set_kind(c, EMPTY);
-        self.place(i, to, now);
+        set_bit(&mut self.empty, c, true);
+        set_bit(&mut self.active, c, false);
+        set_bit(&mut self.empty, to, false);
+        set_bit(&mut self.active, to, now == ACTIVE);
+        self.agents[i].cell = to as u32;
     }
 
     fn cop_step(&mut self, i: usize) {
@@ -377,10 +426,9 @@ impl Model {
         let seen = self.actives_seen[c] as usize;
         if seen > 0 {
             let pick = self.rng.random_range(0..seen as u32) as usize;
-            let target = self.nth_in_sight(c, ACTIVE, pick);
-            let j = self.occupant[target] as usize;
-            self.agents[j].jail = self.rng.random_range(0..=self.config.max_jail);
-            self.set_kind(target, JAILED);
+            let target = self.nth_in_sight(c, &self.active, pick);
+            self.jail[target] = self.rng.random_range(0..=self.config.max_jail) + 1;
+            set_bit(&mut self.active, target, false);
             self.add(target, ACTIVE, u16::MAX);
             self.tally(ACTIVE, 0u32.wrapping_sub(1));
             self.tally(JAILED, 1);
@@ -388,28 +436,10 @@ impl Model {
         if let Some(to) = self.empty_in_sight(c) {
             self.add(c, COP, u16::MAX);
             self.add(to, COP, 1);
-            self.set_kind(c, EMPTY);
-            self.place(i, to, COP);
+            set_bit(&mut self.empty, c, true);
+            set_bit(&mut self.empty, to, false);
+            self.agents[i].cell = to as u32;
         }
-    }
-
-    fn place(&mut self, i: usize, to: usize, kind: u8) {
-        self.set_kind(to, kind);
-        self.occupant[to] = i as u32;
-        self.agents[i].cell = to as u32;
-    }
-
-    fn set_kind(&mut self, c: usize, kind: u8) {
-        self.kind[c] = kind;
-        let bit = 1u64 << (c % 64);
-        match kind {
-            EMPTY => self.empty[c / 64] |= bit,
-            _ => self.empty[c / 64] &= !bit,
-        }
-    }
-
-    fn is_empty(&self, c: usize) -> bool {
-        self.empty[c / 64] >> (c % 64) & 1 == 1
     }
 
     fn tally(&mut self, kind: u8, delta: u32) {
@@ -450,23 +480,23 @@ impl Model {
         for _ in 0..MOVE_TRIES {
             let k = self.rng.random_range(0..n as u32) as usize;
             let t = self.shifted(x, y, k);
-            if self.is_empty(t) {
+            if bit(&self.empty, t) {
                 return Some(t);
             }
         }
-        let empty = (0..n).filter(|&k| self.is_empty(self.neighbour(c, k))).count();
+        let empty = (0..n).filter(|&k| bit(&self.empty, self.neighbour(c, k))).count();
         if empty == 0 {
             return None;
         }
         let pick = self.rng.random_range(0..empty as u32) as usize;
-        Some(self.nth_in_sight(c, EMPTY, pick))
+        Some(self.nth_in_sight(c, &self.empty, pick))
     }
 
-    /// The `nth` cell (from 0) of kind `kind` in sight of `c`, in window order.
-    fn nth_in_sight(&self, c: usize, kind: u8, nth: usize) -> usize {
+    /// The `nth` cell (from 0) in sight of `c` whose bit is set in `bits`, in window order.
+    fn nth_in_sight(&self, c: usize, bits: &[u64], nth: usize) -> usize {
         (0..self.window.cells.len())
             .map(|k| self.neighbour(c, k))
-            .filter(|&t| self.kind[t] == kind)
+            .filter(|&t| bit(bits, t))
             .nth(nth)
             .expect("the running counts match the grid")
     }
@@ -493,35 +523,45 @@ impl Model {
         }
     }
 
-    /// Recounts everything from the grid; for tests of the running counts.
+    /// Recounts everything from the agents; for tests of the running counts and bits.
     pub fn check_invariants(&self) -> Result<(), String> {
-        let mut counts = Counts::default();
-        for c in 0..self.kind.len() {
-            let (mut cops, mut actives) = (0u16, 0u16);
-            for k in 0..self.window.cells.len() {
-                let t = self.neighbour(c, k);
-                cops += u16::from(self.kind[t] == COP);
-                actives += u16::from(self.kind[t] == ACTIVE);
+        let mut kind = vec![EMPTY; self.jail.len()];
+        for agent in &self.agents {
+            let c = agent.cell as usize;
+            if kind[c] != EMPTY {
+                return Err(format!("cell {c}: two agents"));
             }
-            cops += u16::from(self.kind[c] == COP);
-            actives += u16::from(self.kind[c] == ACTIVE);
+            kind[c] = match (agent.cop, self.jail[c], bit(&self.active, c)) {
+                (true, _, _) => COP,
+                (false, 1.., _) => JAILED,
+                (false, 0, true) => ACTIVE,
+                (false, 0, false) => QUIET,
+            };
+        }
+        let mut counts = Counts::default();
+        for c in 0..kind.len() {
+            let seen = |kind_: u8| {
+                let around = (0..self.window.cells.len()).filter(|&k| kind[self.neighbour(c, k)] == kind_).count();
+                (around + usize::from(kind[c] == kind_)) as u16
+            };
+            let (cops, actives) = (seen(COP), seen(ACTIVE));
             if (cops, actives) != (self.cops_seen[c], self.actives_seen[c]) {
                 return Err(format!(
                     "cell {c}: counted {cops} cops and {actives} actives, kept {:?}",
                     (self.cops_seen[c], self.actives_seen[c])
                 ));
             }
-            if self.is_empty(c) != (self.kind[c] == EMPTY) {
-                return Err(format!("cell {c}: the empty bit disagrees with the grid"));
+            if bit(&self.empty, c) != (kind[c] == EMPTY) || bit(&self.active, c) && kind[c] != ACTIVE {
+                return Err(format!("cell {c}: a bit disagrees with the agents"));
             }
-            match self.kind[c] {
+            if self.jail[c] > 0 && kind[c] != JAILED {
+                return Err(format!("cell {c}: a jail term without a jailed citizen"));
+            }
+            match kind[c] {
                 ACTIVE => counts.active += 1,
                 QUIET => counts.quiet += 1,
                 JAILED => counts.jailed += 1,
                 _ => {}
-            }
-            if self.kind[c] != EMPTY && self.agents[self.occupant[c] as usize].cell as usize != c {
-                return Err(format!("cell {c}: occupant does not point back"));
             }
         }
         if counts != self.counts {
