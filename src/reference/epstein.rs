@@ -159,6 +159,10 @@ fn prefetch<T>(x: &T) {
 
 /// C/A made whole by `rounding`, in integers (Python's `round` takes halves to the even number).
 pub fn whole_ratio(cops: usize, actives: usize, rounding: Rounding) -> usize {
+    if actives == 1 {
+        // The usual case (the citizen alone), without a division.
+        return cops;
+    }
     let (q, r) = (cops / actives, cops % actives);
     match rounding {
         Rounding::Floor => q,
@@ -235,6 +239,8 @@ pub struct Model {
     legitimacy: f64,
     rng: ChaCha8Rng,
     window: Window,
+    /// ⌈2⁶⁴ / width⌉, to split a cell index into column and row without a division.
+    inverse_width: u64,
     /// P for each whole ratio 0..=window size, from [`epstein_arrest`].
     arrest: Vec<f64>,
     /// One bit per cell, set when the cell is empty: what movement reads, small enough to stay
@@ -266,6 +272,7 @@ impl Model {
             legitimacy: config.legitimacy,
             rng: ChaCha8Rng::seed_from_u64(config.seed),
             window,
+            inverse_width: u64::MAX / w as u64 + 1,
             arrest,
             empty: vec![u64::MAX; words],
             active: vec![0; words],
@@ -382,7 +389,7 @@ impl Model {
     /// Prefetches both ends of each row of the window around `c` in `grid`.
     fn prefetch_window(&self, grid: &[u16], c: usize) {
         let (w, h, v) = (self.config.width, self.config.height, self.config.vision);
-        let (x, y) = (c % w, c / w);
+        let (x, y) = self.column_row(c);
         let mut r = if y >= v { y - v } else { y + h - v };
         for &half in &self.window.half {
             let start = if x >= half { x - half } else { x + w - half };
@@ -460,10 +467,19 @@ impl Model {
         *n = n.wrapping_add(delta);
     }
 
+    /// Column and row of cell `c`: c / width by a multiplication (exact for 32-bit c; Lemire,
+    /// Kaser and Kurz 2019, "Faster remainder by direct computation"), as a division takes tens
+    /// of cycles and every move needs this.
+    #[inline]
+    fn column_row(&self, c: usize) -> (usize, usize) {
+        let y = ((u128::from(self.inverse_width) * c as u128) >> 64) as usize;
+        (c - y * self.config.width, y)
+    }
+
     /// The cell `k` of the window around `c`.
     fn neighbour(&self, c: usize, k: usize) -> usize {
-        let w = self.config.width;
-        self.shifted(c % w, c / w, k)
+        let (x, y) = self.column_row(c);
+        self.shifted(x, y, k)
     }
 
     /// The cell `k` of the window around (x, y).
@@ -484,7 +500,7 @@ impl Model {
     /// A cell drawn uniformly from the empty cells in sight of `c`, if any.
     fn empty_in_sight(&mut self, c: usize) -> Option<usize> {
         let n = self.window.cells.len();
-        let (x, y) = (c % self.config.width, c / self.config.width);
+        let (x, y) = self.column_row(c);
         for _ in 0..MOVE_TRIES {
             let k = self.rng.random_range(0..n as u32) as usize;
             let t = self.shifted(x, y, k);
@@ -513,8 +529,8 @@ impl Model {
     /// in every cell whose window holds `c`; windows are symmetric, so that is `c`'s window.
     fn add(&mut self, c: usize, kind: u8, delta: u16) {
         let (w, h, v) = (self.config.width, self.config.height, self.config.vision);
+        let (x, y) = self.column_row(c);
         let grid = if kind == COP { &mut self.cops_seen } else { &mut self.actives_seen };
-        let (x, y) = (c % w, c / w);
         let mut r = if y >= v { y - v } else { y + h - v };
         for &half in &self.window.half {
             let line = &mut grid[r * w..(r + 1) * w];
@@ -617,11 +633,24 @@ mod tests {
     }
 
     #[test]
+    fn column_row_matches_division() {
+        for width in [15, 40, 41, 100, 999, 1000, 4096, 46_341] {
+            let m = Model::new(Config { width, height: 15, citizen_density: 0.0, cop_density: 0.0, ..Config::mesa(1) })
+                .unwrap();
+            let cells = (0..5000).chain((0..5000).map(|k| width * 15 - 1 - k)).chain([width * 15 / 2]);
+            for c in cells.filter(|&c| c < width * 15) {
+                assert_eq!(m.column_row(c), (c % width, c / width), "width {width}, cell {c}");
+            }
+        }
+    }
+
+    #[test]
     fn rounding_follows_python_and_floor() {
         let round = |c, a| whole_ratio(c, a, Rounding::Round);
         assert_eq!([round(1, 2), round(3, 2), round(5, 2), round(7, 3), round(8, 3), round(0, 4)], [0, 2, 2, 2, 3, 0]);
         assert_eq!(whole_ratio(8, 3, Rounding::Floor), 2);
         assert_eq!(whole_ratio(1, 2, Rounding::Floor), 0);
+        assert_eq!([round(5, 1), whole_ratio(5, 1, Rounding::Floor)], [5, 5]);
     }
 
     #[test]
