@@ -50,7 +50,7 @@ done
 # Speed: same configuration (Mesa's defaults), same machine, one after the other.
 echo "seed,size,agents,steps,seconds,cpu_seconds" > "$OUT/mesa-timing.csv"
 for size in $MESA_SIZES; do
-    case $size in 40) steps=30 seeds="1 2 3" ;; 100) steps=5 seeds="1 2 3" ;; 200) steps=2 seeds="1 2" ;; *) steps=1 seeds="1" ;; esac
+    case $size in 40) steps=30 seeds="1 2 3" ;; 100) steps=5 seeds="1 2 3" ;; 200) steps=2 seeds="1 2" ;; 400) steps=2 seeds="1 2" ;; *) steps=1 seeds="1" ;; esac
     "$PY" "$HERE/mesa_epstein.py" timing mesa "$size" $steps $seeds | tail -n +2 >> "$OUT/mesa-timing.csv"
 done
 echo "seed,size,agents,steps,seconds,cpu_seconds" > "$OUT/revsim-timing.csv"

@@ -27,8 +27,8 @@
 //! random cell. So the agents themselves are shuffled each step and visited in memory order, a
 //! move writes nothing at random but two bits and the counts of the movers' windows (no map from
 //! cells to agents: an arrest finds its target's state in the target's cell), and the cells of
-//! the agents a few turns ahead are prefetched. Per agent and step the cost grows from about 60 ns
-//! at 100×100 to about 70 ns at 400×400 and 95 ns at 1000×1000 (docs/EPSTEIN.md).
+//! the agents a few turns ahead are prefetched. Per agent and step the cost is about 55-60 ns from
+//! 40×40 to 400×400 and 80-90 ns at 1000×1000 (docs/EPSTEIN.md).
 
 use crate::systems::activation::{epstein_arrest, rebels};
 use rand::seq::SliceRandom;
