@@ -96,7 +96,8 @@ def timing_table(path):
 def timing(mesa_path, revsim_path):
     mesa, revsim = timing_table(mesa_path), timing_table(revsim_path)
     print("\n## Speed: steps per second, medians over seeds (CPU time; wall clock in brackets)")
-    print(f"{'grid':>10} {'agents':>9} {'Mesa steps/s':>24} {'revsim steps/s':>24} {'ratio':>16}")
+    print(f"{'grid':>10} {'agents':>9} {'Mesa steps/s':>24} {'revsim steps/s':>24} {'ratio':>16}"
+          f" {'Mesa µs/agent':>14} {'revsim ns/agent':>16}")
     for size in sorted(revsim):
         r = revsim[size]
         if size in mesa:
@@ -105,7 +106,11 @@ def timing(mesa_path, revsim_path):
             mesa_cell = f"{m[1]:,.3f} [{m[0]:,.3f}] ({m[3]})"
         else:
             ratio, mesa_cell = "-", "not run"
-        print(f"{f'{size}×{size}':>10} {r[2]:>9,} {mesa_cell:>24} {f'{r[1]:,.0f} [{r[0]:,.0f}] ({r[3]})':>24} {ratio:>16}")
+        # CPU time per agent and step: how each scales with the grid.
+        mesa_agent = f"{1e6 / (m[1] * m[2]):,.0f}" if size in mesa else "-"
+        revsim_agent = f"{1e9 / (r[1] * r[2]):,.0f}"
+        print(f"{f'{size}×{size}':>10} {r[2]:>9,} {mesa_cell:>24} {f'{r[1]:,.0f} [{r[0]:,.0f}] ({r[3]})':>24} {ratio:>16}"
+              f" {mesa_agent:>14} {revsim_agent:>16}")
     print("(in round brackets: seeds timed)")
     return round(revsim[40][1] / mesa[40][1])
 

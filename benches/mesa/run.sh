@@ -4,17 +4,21 @@
 #
 #   benches/mesa/run.sh                 # the full run (README and docs/EPSTEIN.md figures)
 #   SEEDS=4 STEPS=200 MESA_SIZES="40" benches/mesa/run.sh   # a quick look
+#   CROSSCHECK=0 benches/mesa/run.sh    # the timing only (a few minutes of CPU)
 #
 # Environment: SEEDS (Mesa seeds per configuration, default 10; revsim runs 10 times as many),
 # STEPS (steps per cross-check run, default 300), MESA_SIZES (grids Mesa is timed on, default
-# "40 100 400"; Mesa's neighbourhood cache needs several GB at 400×400 and more than this machine
-# has at 1000×1000), VENV (default target/mesa-venv), OUT (default target/mesa-bench).
+# "40 100 200 400"; Mesa's neighbourhood cache needs several GB at 400×400 and more than this
+# machine has at 1000×1000; revsim is timed on 40, 100, 200, 400 and 1000), VENV (default
+# target/mesa-venv), OUT (default target/mesa-bench), CROSSCHECK (default 1; 0 skips the
+# cross-check, which takes most of the time).
 # The last line reads: revsim is N× faster than Mesa per step (40×40)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SEEDS=${SEEDS:-10}
 STEPS=${STEPS:-300}
-MESA_SIZES=${MESA_SIZES:-40 100 400}
+MESA_SIZES=${MESA_SIZES:-40 100 200 400}
+CROSSCHECK=${CROSSCHECK:-1}
 VENV=${VENV:-target/mesa-venv}
 OUT=${OUT:-target/mesa-bench}
 HERE=benches/mesa
@@ -29,7 +33,9 @@ REVSIM="${CARGO_TARGET_DIR:-target}/release/examples/epstein"
 
 # Cross-check: Mesa's seeds in two processes (two cores), revsim's in one.
 status=0
-for config in mesa run1; do
+configs="mesa run1"
+[ "$CROSSCHECK" = 0 ] && configs=""
+for config in $configs; do
     half=$(( (SEEDS + 1) / 2 ))
     "$PY" "$HERE/mesa_epstein.py" counts "$config" 40 "$STEPS" $(seq 1 "$half") > "$OUT/mesa-$config-a.csv" &
     a=$!
@@ -44,12 +50,12 @@ done
 # Speed: same configuration (Mesa's defaults), same machine, one after the other.
 echo "seed,size,agents,steps,seconds,cpu_seconds" > "$OUT/mesa-timing.csv"
 for size in $MESA_SIZES; do
-    case $size in 40) steps=30 seeds="1 2 3" ;; 100) steps=5 seeds="1 2 3" ;; *) steps=1 seeds="1" ;; esac
+    case $size in 40) steps=30 seeds="1 2 3" ;; 100) steps=5 seeds="1 2 3" ;; 200) steps=2 seeds="1 2" ;; 400) steps=2 seeds="1 2" ;; *) steps=1 seeds="1" ;; esac
     "$PY" "$HERE/mesa_epstein.py" timing mesa "$size" $steps $seeds | tail -n +2 >> "$OUT/mesa-timing.csv"
 done
 echo "seed,size,agents,steps,seconds,cpu_seconds" > "$OUT/revsim-timing.csv"
-for size in 40 100 400 1000; do
-    case $size in 40) steps=5000 ;; 100) steps=500 ;; 400) steps=30 ;; *) steps=5 ;; esac
+for size in 40 100 200 400 1000; do
+    case $size in 40) steps=5000 ;; 100) steps=500 ;; 200) steps=120 ;; 400) steps=30 ;; *) steps=10 ;; esac
     "$REVSIM" timing mesa "$size" $steps 1 2 3 | tail -n +2 >> "$OUT/revsim-timing.csv"
 done
 [ $status -eq 0 ] || echo "warning: the models differ on some statistic (see above)"

@@ -14,13 +14,21 @@
 //! The rule itself is [`crate::systems::activation::epstein_arrest`] and
 //! [`crate::systems::activation::rebels`], the functions revsim's district mechanism calls.
 //!
-//! Speed: no per-agent objects and no look-ups. The grid holds one byte per cell (empty, quiet,
-//! active, jailed, cop) and each cell keeps two running counts: the cops and the active citizens
-//! in the vision window centred on it. An agent that moves or changes state adds or takes one from
-//! the window around its cell (one short contiguous run per row, which the compiler vectorises),
-//! so a citizen reads C and A in O(1) and a cop knows in O(1) whether anyone in sight is active.
-//! Quiet citizens, the great majority, touch no window at all. Movement draws random cells of the
-//! window until it hits an empty one (uniform over the empty cells), falling back to a scan.
+//! Speed: no per-agent objects and no look-ups. Each cell keeps two bits (empty; an active
+//! citizen there), the jail term of a jailed citizen there, and two running counts: the cops and
+//! the active citizens in the vision window centred on it. An agent that moves or changes state
+//! adds or takes one from the window around its cell (one short contiguous run per row, which the
+//! compiler vectorises), so a citizen reads C and A in O(1) and a cop knows in O(1) whether anyone
+//! in sight is active. Quiet citizens, the great majority, touch no window at all. Movement draws
+//! random cells of the window until it hits an empty one (uniform over the empty cells), falling
+//! back to a scan.
+//!
+//! On large grids the cost is memory, not arithmetic: in random order every turn lands on a
+//! random cell. So the agents themselves are shuffled each step and visited in memory order, a
+//! move writes nothing at random but two bits and the counts of the movers' windows (no map from
+//! cells to agents: an arrest finds its target's state in the target's cell), and the cells of
+//! the agents a few turns ahead are prefetched. Per agent and step the cost is about 55-60 ns from
+//! 40×40 to 400×400 and 80-90 ns at 1000×1000 (docs/EPSTEIN.md).
 
 use crate::systems::activation::{epstein_arrest, rebels};
 use rand::seq::SliceRandom;
@@ -105,6 +113,9 @@ impl Config {
         if !unit(self.legitimacy) {
             return Err("legitimacy must lie in [0, 1]".into());
         }
+        if self.max_jail == u32::MAX {
+            return Err(format!("the longest jail term must be below {}", u32::MAX));
+        }
         if !(self.k.is_finite() && self.k >= 0.0 && self.threshold.is_finite()) {
             return Err("k must be a non-negative number and the threshold a number".into());
         }
@@ -129,8 +140,29 @@ const COP: u8 = 4;
 /// Tries at drawing an empty cell before scanning the whole window.
 const MOVE_TRIES: usize = 32;
 
+/// Turns ahead at which [`Model::step`] asks for an agent's cell to be loaded.
+const PREFETCH_AHEAD: usize = 8;
+
+/// Asks the CPU to start loading the cache line of `x`; a hint only, with no effect on results.
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE is part of every x86_64 CPU, and a prefetch never faults nor changes memory,
+    // whatever the address (here a valid reference).
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
 /// C/A made whole by `rounding`, in integers (Python's `round` takes halves to the even number).
 pub fn whole_ratio(cops: usize, actives: usize, rounding: Rounding) -> usize {
+    if actives == 1 {
+        // The usual case (the citizen alone), without a division.
+        return cops;
+    }
     let (q, r) = (cops / actives, cops % actives);
     match rounding {
         Rounding::Floor => q,
@@ -169,32 +201,59 @@ impl Window {
     }
 }
 
-/// One agent's attributes, together so that an agent's turn touches one cache line.
+/// One agent's attributes. A citizen's state (quiet, active, jailed) is kept by its cell instead
+/// (the `active` bit and `jail`), where a cop's arrest reaches it without a map from cells to
+/// agents; so nothing refers to an agent by its place in [`Model::agents`], and the agents
+/// themselves can be shuffled.
 #[derive(Clone, Copy, Debug)]
 struct Agent {
-    cell: u32,
-    /// Steps of jail left (citizens).
-    jail: u32,
     /// H, uniform in [0, 1) (citizens).
     hardship: f64,
     /// R, uniform in [0, 1) (citizens).
     risk_aversion: f64,
+    cell: u32,
+    cop: bool,
 }
 
-/// The model: a grid of cells and the agents' attributes in flat arrays.
+/// Whether bit `c` is set.
+fn bit(bits: &[u64], c: usize) -> bool {
+    bits[c / 64] >> (c % 64) & 1 == 1
+}
+
+fn set_bit(bits: &mut [u64], c: usize, on: bool) {
+    let mask = 1u64 << (c % 64);
+    if on {
+        bits[c / 64] |= mask;
+    } else {
+        bits[c / 64] &= !mask;
+    }
+}
+
+/// The model. Per cell: two bits (empty; an active citizen there), the jail term of a jailed
+/// citizen there, and the running counts of cops and actives in its window. Per agent: its
+/// attributes and cell, in the order in which they act: each step shuffles the agents
+/// themselves, not a list of indices, so that the turns run through them in memory order. A
+/// move writes two bits and the agent's cell, nothing else at random.
 pub struct Model {
     config: Config,
     legitimacy: f64,
     rng: ChaCha8Rng,
     window: Window,
+    /// ⌈2⁶⁴ / width⌉, to split a cell index into column and row without a division.
+    inverse_width: u64,
     /// P for each whole ratio 0..=window size, from [`epstein_arrest`].
     arrest: Vec<f64>,
-    kind: Vec<u8>,
-    occupant: Vec<u32>,
+    /// One bit per cell, set when the cell is empty: what movement reads, small enough to stay
+    /// in cache on large grids.
+    empty: Vec<u64>,
+    /// One bit per cell, set when an active citizen is there: what an arrest reads.
+    active: Vec<u64>,
+    /// Per cell: 0, or 1 + the steps of jail left for the jailed citizen there (a term drawn 0
+    /// keeps the citizen jailed until its next turn, as in Mesa).
+    jail: Vec<u32>,
     cops_seen: Vec<u16>,
     actives_seen: Vec<u16>,
     agents: Vec<Agent>,
-    order: Vec<u32>,
     citizens: u32,
     cops: u32,
     counts: Counts,
@@ -208,17 +267,19 @@ impl Model {
         let (w, h) = (config.width, config.height);
         let window = Window::new(config.shape, config.vision, w, h);
         let arrest = (0..=window.cells.len()).map(|r| epstein_arrest(config.k, r as f64)).collect();
+        let words = (w * h).div_ceil(64);
         let mut m = Model {
             legitimacy: config.legitimacy,
             rng: ChaCha8Rng::seed_from_u64(config.seed),
             window,
+            inverse_width: u64::MAX / w as u64 + 1,
             arrest,
-            kind: vec![EMPTY; w * h],
-            occupant: vec![0; w * h],
+            empty: vec![u64::MAX; words],
+            active: vec![0; words],
+            jail: vec![0; w * h],
             cops_seen: vec![0; w * h],
             actives_seen: vec![0; w * h],
             agents: Vec::new(),
-            order: Vec::new(),
             citizens: 0,
             cops: 0,
             counts: Counts::default(),
@@ -227,25 +288,23 @@ impl Model {
         let (cd, pd) = (m.config.citizen_density, m.config.cop_density);
         for c in 0..w * h {
             let u: f64 = m.rng.random();
-            let kind = if u < cd {
-                QUIET
+            let cop = if u < cd {
+                false
             } else if u < cd + pd {
-                COP
+                true
             } else {
                 continue;
             };
-            let (hardship, risk) = if kind == QUIET { (m.rng.random(), m.rng.random()) } else { (0.0, 0.0) };
-            m.occupant[c] = m.agents.len() as u32;
-            m.kind[c] = kind;
-            m.agents.push(Agent { cell: c as u32, jail: 0, hardship, risk_aversion: risk });
-            if kind == COP {
+            let (hardship, risk_aversion) = if cop { (0.0, 0.0) } else { (m.rng.random(), m.rng.random()) };
+            set_bit(&mut m.empty, c, false);
+            m.agents.push(Agent { hardship, risk_aversion, cell: c as u32, cop });
+            if cop {
                 m.add(c, COP, 1);
                 m.cops += 1;
             } else {
                 m.citizens += 1;
             }
         }
-        m.order = (0..m.agents.len() as u32).collect();
         m.counts = Counts { active: 0, quiet: m.citizens, jailed: 0 };
         Ok(m)
     }
@@ -274,46 +333,87 @@ impl Model {
 
     /// Takes away cops, chosen at random, until `keep` remain (no effect if no more remain).
     pub fn remove_cops(&mut self, keep: u32) {
-        let mut cops: Vec<u32> =
-            self.order.iter().copied().filter(|&i| self.kind[self.agents[i as usize].cell as usize] == COP).collect();
+        let mut cops: Vec<usize> = (0..self.agents.len()).filter(|&i| self.agents[i].cop).collect();
         if cops.len() <= keep as usize {
             return;
         }
         cops.shuffle(&mut self.rng);
         let mut gone = vec![false; self.agents.len()];
         for &i in &cops[keep as usize..] {
-            let c = self.agents[i as usize].cell as usize;
+            let c = self.agents[i].cell as usize;
             self.add(c, COP, u16::MAX);
-            self.kind[c] = EMPTY;
-            gone[i as usize] = true;
+            set_bit(&mut self.empty, c, true);
+            gone[i] = true;
         }
-        self.order.retain(|&i| !gone[i as usize]);
+        let mut i = 0;
+        self.agents.retain(|_| {
+            i += 1;
+            !gone[i - 1]
+        });
         self.cops = keep;
     }
 
     /// One step: every agent (cops and citizens, in jail or not) acts once, in random order.
     pub fn step(&mut self) -> Counts {
-        let mut order = std::mem::take(&mut self.order);
-        order.shuffle(&mut self.rng);
-        for &i in &order {
-            let i = i as usize;
-            if self.kind[self.agents[i].cell as usize] == COP {
+        self.agents.shuffle(&mut self.rng);
+        for i in 0..self.agents.len() {
+            if let Some(ahead) = self.agents.get(i + PREFETCH_AHEAD) {
+                self.prefetch_turn(ahead);
+            }
+            if self.agents[i].cop {
                 self.cop_step(i);
             } else {
                 self.citizen_step(i);
             }
         }
-        self.order = order;
         self.counts
     }
 
-    fn citizen_step(&mut self, i: usize) {
-        if self.agents[i].jail > 0 {
-            self.agents[i].jail -= 1;
-            return;
+    /// Starts loading what an agent a few turns ahead will read: its cell is a random one, a
+    /// cache miss on a large grid, and these hints let the misses overlap. An agent moves only
+    /// on its own turn, so its cell is known in advance. No effect on results.
+    #[inline]
+    fn prefetch_turn(&self, agent: &Agent) {
+        let c = agent.cell as usize;
+        prefetch(&self.actives_seen[c]);
+        if agent.cop {
+            // The cop will take itself out of the counts of its window.
+            self.prefetch_window(&self.cops_seen, c);
+        } else {
+            prefetch(&self.jail[c]);
+            prefetch(&self.cops_seen[c]);
+            prefetch(&self.active[c / 64]);
         }
+    }
+
+    /// Prefetches both ends of each row of the window around `c` in `grid`.
+    fn prefetch_window(&self, grid: &[u16], c: usize) {
+        let (w, h, v) = (self.config.width, self.config.height, self.config.vision);
+        let (x, y) = self.column_row(c);
+        let mut r = if y >= v { y - v } else { y + h - v };
+        for &half in &self.window.half {
+            let start = if x >= half { x - half } else { x + w - half };
+            let end = if x + half < w { x + half } else { x + half - w };
+            prefetch(&grid[r * w + start]);
+            prefetch(&grid[r * w + end]);
+            r = if r + 1 == h { 0 } else { r + 1 };
+        }
+    }
+
+    fn citizen_step(&mut self, i: usize) {
         let c = self.agents[i].cell as usize;
-        let was = self.kind[c];
+        let was = match self.jail[c] {
+            0 if bit(&self.active, c) => ACTIVE,
+            0 => QUIET,
+            1 => {
+                self.jail[c] = 0;
+                JAILED
+            }
+            left => {
+                self.jail[c] = left - 1;
+                return;
+            }
+        };
         let cops = self.cops_seen[c] as usize;
         let actives = 1 + self.actives_seen[c] as usize - usize::from(was == ACTIVE);
         let p = self.arrest[whole_ratio(cops, actives, self.config.rounding)];
@@ -329,8 +429,11 @@ impl Model {
         }
         self.tally(was, 0u32.wrapping_sub(1));
         self.tally(now, 1);
-        self.kind[c] = EMPTY;
-        self.place(i, to, now);
+        set_bit(&mut self.empty, c, true);
+        set_bit(&mut self.active, c, false);
+        set_bit(&mut self.empty, to, false);
+        set_bit(&mut self.active, to, now == ACTIVE);
+        self.agents[i].cell = to as u32;
     }
 
     fn cop_step(&mut self, i: usize) {
@@ -338,10 +441,9 @@ impl Model {
         let seen = self.actives_seen[c] as usize;
         if seen > 0 {
             let pick = self.rng.random_range(0..seen as u32) as usize;
-            let target = self.nth_in_sight(c, ACTIVE, pick);
-            let j = self.occupant[target] as usize;
-            self.agents[j].jail = self.rng.random_range(0..=self.config.max_jail);
-            self.kind[target] = JAILED;
+            let target = self.nth_in_sight(c, &self.active, pick);
+            self.jail[target] = self.rng.random_range(0..=self.config.max_jail) + 1;
+            set_bit(&mut self.active, target, false);
             self.add(target, ACTIVE, u16::MAX);
             self.tally(ACTIVE, 0u32.wrapping_sub(1));
             self.tally(JAILED, 1);
@@ -349,15 +451,10 @@ impl Model {
         if let Some(to) = self.empty_in_sight(c) {
             self.add(c, COP, u16::MAX);
             self.add(to, COP, 1);
-            self.kind[c] = EMPTY;
-            self.place(i, to, COP);
+            set_bit(&mut self.empty, c, true);
+            set_bit(&mut self.empty, to, false);
+            self.agents[i].cell = to as u32;
         }
-    }
-
-    fn place(&mut self, i: usize, to: usize, kind: u8) {
-        self.kind[to] = kind;
-        self.occupant[to] = i as u32;
-        self.agents[i].cell = to as u32;
     }
 
     fn tally(&mut self, kind: u8, delta: u32) {
@@ -370,10 +467,19 @@ impl Model {
         *n = n.wrapping_add(delta);
     }
 
+    /// Column and row of cell `c`: c / width by a multiplication (exact for 32-bit c; Lemire,
+    /// Kaser and Kurz 2019, "Faster remainder by direct computation"), as a division takes tens
+    /// of cycles and every move needs this.
+    #[inline]
+    fn column_row(&self, c: usize) -> (usize, usize) {
+        let y = ((u128::from(self.inverse_width) * c as u128) >> 64) as usize;
+        (c - y * self.config.width, y)
+    }
+
     /// The cell `k` of the window around `c`.
     fn neighbour(&self, c: usize, k: usize) -> usize {
-        let w = self.config.width;
-        self.shifted(c % w, c / w, k)
+        let (x, y) = self.column_row(c);
+        self.shifted(x, y, k)
     }
 
     /// The cell `k` of the window around (x, y).
@@ -394,27 +500,27 @@ impl Model {
     /// A cell drawn uniformly from the empty cells in sight of `c`, if any.
     fn empty_in_sight(&mut self, c: usize) -> Option<usize> {
         let n = self.window.cells.len();
-        let (x, y) = (c % self.config.width, c / self.config.width);
+        let (x, y) = self.column_row(c);
         for _ in 0..MOVE_TRIES {
             let k = self.rng.random_range(0..n as u32) as usize;
             let t = self.shifted(x, y, k);
-            if self.kind[t] == EMPTY {
+            if bit(&self.empty, t) {
                 return Some(t);
             }
         }
-        let empty = (0..n).filter(|&k| self.kind[self.neighbour(c, k)] == EMPTY).count();
+        let empty = (0..n).filter(|&k| bit(&self.empty, self.neighbour(c, k))).count();
         if empty == 0 {
             return None;
         }
         let pick = self.rng.random_range(0..empty as u32) as usize;
-        Some(self.nth_in_sight(c, EMPTY, pick))
+        Some(self.nth_in_sight(c, &self.empty, pick))
     }
 
-    /// The `nth` cell (from 0) of kind `kind` in sight of `c`, in window order.
-    fn nth_in_sight(&self, c: usize, kind: u8, nth: usize) -> usize {
+    /// The `nth` cell (from 0) in sight of `c` whose bit is set in `bits`, in window order.
+    fn nth_in_sight(&self, c: usize, bits: &[u64], nth: usize) -> usize {
         (0..self.window.cells.len())
             .map(|k| self.neighbour(c, k))
-            .filter(|&t| self.kind[t] == kind)
+            .filter(|&t| bit(bits, t))
             .nth(nth)
             .expect("the running counts match the grid")
     }
@@ -423,8 +529,8 @@ impl Model {
     /// in every cell whose window holds `c`; windows are symmetric, so that is `c`'s window.
     fn add(&mut self, c: usize, kind: u8, delta: u16) {
         let (w, h, v) = (self.config.width, self.config.height, self.config.vision);
+        let (x, y) = self.column_row(c);
         let grid = if kind == COP { &mut self.cops_seen } else { &mut self.actives_seen };
-        let (x, y) = (c % w, c / w);
         let mut r = if y >= v { y - v } else { y + h - v };
         for &half in &self.window.half {
             let line = &mut grid[r * w..(r + 1) * w];
@@ -441,32 +547,45 @@ impl Model {
         }
     }
 
-    /// Recounts everything from the grid; for tests of the running counts.
+    /// Recounts everything from the agents; for tests of the running counts and bits.
     pub fn check_invariants(&self) -> Result<(), String> {
-        let mut counts = Counts::default();
-        for c in 0..self.kind.len() {
-            let (mut cops, mut actives) = (0u16, 0u16);
-            for k in 0..self.window.cells.len() {
-                let t = self.neighbour(c, k);
-                cops += u16::from(self.kind[t] == COP);
-                actives += u16::from(self.kind[t] == ACTIVE);
+        let mut kind = vec![EMPTY; self.jail.len()];
+        for agent in &self.agents {
+            let c = agent.cell as usize;
+            if kind[c] != EMPTY {
+                return Err(format!("cell {c}: two agents"));
             }
-            cops += u16::from(self.kind[c] == COP);
-            actives += u16::from(self.kind[c] == ACTIVE);
+            kind[c] = match (agent.cop, self.jail[c], bit(&self.active, c)) {
+                (true, _, _) => COP,
+                (false, 1.., _) => JAILED,
+                (false, 0, true) => ACTIVE,
+                (false, 0, false) => QUIET,
+            };
+        }
+        let mut counts = Counts::default();
+        for c in 0..kind.len() {
+            let seen = |kind_: u8| {
+                let around = (0..self.window.cells.len()).filter(|&k| kind[self.neighbour(c, k)] == kind_).count();
+                (around + usize::from(kind[c] == kind_)) as u16
+            };
+            let (cops, actives) = (seen(COP), seen(ACTIVE));
             if (cops, actives) != (self.cops_seen[c], self.actives_seen[c]) {
                 return Err(format!(
                     "cell {c}: counted {cops} cops and {actives} actives, kept {:?}",
                     (self.cops_seen[c], self.actives_seen[c])
                 ));
             }
-            match self.kind[c] {
+            if bit(&self.empty, c) != (kind[c] == EMPTY) || bit(&self.active, c) && kind[c] != ACTIVE {
+                return Err(format!("cell {c}: a bit disagrees with the agents"));
+            }
+            if self.jail[c] > 0 && kind[c] != JAILED {
+                return Err(format!("cell {c}: a jail term without a jailed citizen"));
+            }
+            match kind[c] {
                 ACTIVE => counts.active += 1,
                 QUIET => counts.quiet += 1,
                 JAILED => counts.jailed += 1,
                 _ => {}
-            }
-            if self.kind[c] != EMPTY && self.agents[self.occupant[c] as usize].cell as usize != c {
-                return Err(format!("cell {c}: occupant does not point back"));
             }
         }
         if counts != self.counts {
@@ -514,11 +633,24 @@ mod tests {
     }
 
     #[test]
+    fn column_row_matches_division() {
+        for width in [15, 40, 41, 100, 999, 1000, 4096, 46_341] {
+            let m = Model::new(Config { width, height: 15, citizen_density: 0.0, cop_density: 0.0, ..Config::mesa(1) })
+                .unwrap();
+            let cells = (0..5000).chain((0..5000).map(|k| width * 15 - 1 - k)).chain([width * 15 / 2]);
+            for c in cells.filter(|&c| c < width * 15) {
+                assert_eq!(m.column_row(c), (c % width, c / width), "width {width}, cell {c}");
+            }
+        }
+    }
+
+    #[test]
     fn rounding_follows_python_and_floor() {
         let round = |c, a| whole_ratio(c, a, Rounding::Round);
         assert_eq!([round(1, 2), round(3, 2), round(5, 2), round(7, 3), round(8, 3), round(0, 4)], [0, 2, 2, 2, 3, 0]);
         assert_eq!(whole_ratio(8, 3, Rounding::Floor), 2);
         assert_eq!(whole_ratio(1, 2, Rounding::Floor), 0);
+        assert_eq!([round(5, 1), whole_ratio(5, 1, Rounding::Floor)], [5, 5]);
     }
 
     #[test]
