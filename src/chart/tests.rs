@@ -770,8 +770,13 @@ fn each_scenario_has_its_band_in_a_tint_of_its_own_colour() {
         .filter_map(|n| n.attribute("stroke").map(str::to_string))
         .collect();
     let mut band_colours: Vec<&str> = bands.iter().map(|b| b.0.as_str()).collect();
+    band_colours.sort_unstable();
     band_colours.dedup();
     assert_eq!(band_colours.len(), 4, "one band colour per scenario: {band_colours:?}");
+    // Each scenario's colour is used by the same number of band polygons (no colour reused for
+    // another scenario's band).
+    let per_colour: Vec<usize> = band_colours.iter().map(|c| bands.iter().filter(|b| b.0 == *c).count()).collect();
+    assert!(per_colour.iter().all(|n| *n == per_colour[0]), "bands per colour: {per_colour:?}");
     for (fill, opacity) in &bands {
         assert!(lines.contains(fill), "band {fill} is not the colour of a line ({lines:?})");
         assert!(*opacity < 0.5, "a band is a light tint ({opacity})");
