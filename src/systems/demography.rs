@@ -16,7 +16,12 @@ pub fn hunger_death_chance(params: &crate::scenario::Params, food_ratio: f64) ->
 /// ≈ 6 M fewer births in 1914–17 with ≈ 15 M mobilised).
 pub fn men_away(params: &crate::scenario::Params, census: &Census) -> f64 {
     let men = params.demography.men_share * census.total;
-    if men <= 0.0 { 0.0 } else { ((census.red_army + census.white_armies) / men).clamp(0.0, 1.0) }
+    if men <= 0.0 { 0.0 } else { (under_arms(census) / men).clamp(0.0, 1.0) }
+}
+
+/// People in the Red and White armies.
+fn under_arms(census: &Census) -> f64 {
+    census.red_army + census.white_armies
 }
 
 /// Weekly births per person in a household at a food ratio (the men under arms already out):
@@ -43,7 +48,7 @@ impl<'a> DemographyWeek<'a> {
     pub fn new(now: &crate::systems::Now<'a>, unrest: &Unrest, census: &Census) -> DemographyWeek<'a> {
         let crate::systems::Now { clock, params, geography, .. } = *now;
         let d = &params.demography;
-        let armed = (census.red_army + census.white_armies) / census.total.max(1.0);
+        let armed = under_arms(census) / census.total.max(1.0);
         DemographyWeek {
             params,
             district_region: &geography.district_region,
