@@ -186,9 +186,9 @@ fn describe_change(change: &scenario::Change) -> String {
         MoveEvent(id, d) => format!("moves event `{id}` to {d}"),
         ReplaceEvent(e) => format!("replaces event `{}`: on {} {}", e.id, e.date, ron(&e.action)),
         AddRule(r) => format!(
-            "adds decision rule `{}` (from {}): when {} then {}",
+            "adds decision rule `{}`{}: when {} then {}",
             r.id,
-            r.not_before,
+            r.not_before.map(|d| format!(" (from {d})")).unwrap_or_default(),
             ron(&r.when),
             ron(&r.action)
         ),

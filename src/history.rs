@@ -133,6 +133,12 @@ pub fn load_targets(path: &Path) -> Result<Vec<Target>, CommandError> {
         if matches!(t.kind.as_str(), "at" | "delta") && !crate::metrics::METRICS.contains(&t.metric.as_str()) {
             return Err(CommandError::Input(format!("{shown}:{row}: target `{}`: no metric `{}`", t.id, t.metric)));
         }
+        if t.kind == "event_date" && !(t.metric.starts_with("event:") || t.metric.starts_with("rule:")) {
+            return Err(CommandError::Input(format!(
+                "{shown}:{row}: target `{}`: an event_date target's metric is `event:KIND` or `rule:RULE_ID`, not `{}`",
+                t.id, t.metric
+            )));
+        }
     }
     if targets.is_empty() {
         return Err(CommandError::Input(format!(
@@ -192,7 +198,8 @@ fn read_events(ensemble: &Path, targets: &[Target]) -> Result<Vec<EnsembleEvent>
     for record in reader.records() {
         let record = record.map_err(err)?;
         let kind = record.get(3).unwrap_or("");
-        if !targets.iter().any(|t| t.metric == format!("event:{kind}") || t.kind == "event") {
+        let detail = record.get(7).unwrap_or("");
+        if !targets.iter().any(|t| asks_about(t, kind, detail)) {
             continue;
         }
         events.push((
@@ -204,6 +211,21 @@ fn read_events(ensemble: &Path, targets: &[Target]) -> Result<Vec<EnsembleEvent>
         ));
     }
     Ok(events)
+}
+
+/// Whether a logged event dates an `event_date` target: `event:KIND` is the first event of
+/// that kind, `rule:ID` the first firing of the decision rule ID (a `rule_fired` event).
+fn dates(t: &Target, kind: &str, detail: &str) -> bool {
+    match t.metric.split_once(':') {
+        Some(("event", k)) => k == kind,
+        Some(("rule", id)) => kind == "rule_fired" && id == detail,
+        _ => false,
+    }
+}
+
+/// Whether a target needs this event.
+fn asks_about(t: &Target, kind: &str, detail: &str) -> bool {
+    t.kind == "event" || (t.kind == "event_date" && dates(t, kind, detail))
 }
 
 /// The value of an `at` or `delta` target in one run.
@@ -252,12 +274,11 @@ fn score_target(t: &Target, series: &Series, runs: &BTreeSet<usize>, events: &[E
             values.extend(runs.iter().filter_map(first));
         }
         "event_date" => {
-            let kind = t.metric.trim_start_matches("event:");
             let (from, to) = (day(&t.date_from).unwrap_or(f64::NAN), day(&t.date_to).unwrap_or(f64::NAN));
             (low, high) = (from, to);
             central = day(&t.central).unwrap_or((from + to) / 2.0);
             for run in runs {
-                let first = events.iter().find(|e| e.0 == *run && e.1 == kind).and_then(|e| day(&e.3));
+                let first = events.iter().find(|e| e.0 == *run && dates(t, &e.1, &e.2)).and_then(|e| day(&e.3));
                 values.push(first.unwrap_or(f64::INFINITY));
             }
         }
@@ -290,7 +311,7 @@ pub fn score_runs(outputs: &[&crate::run::RunOutput], targets: &[Target]) -> Vec
             }
         }
         for e in &out.events {
-            if targets.iter().any(|t| t.metric == format!("event:{}", e.kind) || t.kind == "event") {
+            if targets.iter().any(|t| asks_about(t, &e.kind, &e.detail)) {
                 events.push((k, e.kind.clone(), e.detail.clone(), e.date.to_string(), e.value));
             }
         }

@@ -599,6 +599,47 @@ impl EventLog {
     pub fn happened(&self, kind: &str) -> bool {
         self.rows.iter().any(|r| r.kind == kind)
     }
+
+    /// The date an event of this kind was first logged.
+    pub fn first(&self, kind: &str) -> Option<Date> {
+        self.rows.iter().find(|r| r.kind == kind).map(|r| r.date)
+    }
+}
+
+/// A person whose presence changes decisions (MODEL.md §6 Leaders): one entity each.
+#[derive(Component, Clone, Debug)]
+pub struct Leader {
+    pub id: String,
+    pub party: Party,
+    pub alive: bool,
+    /// Away from work (wounded or ill) until this date.
+    pub away_until: Option<Date>,
+}
+
+impl Leader {
+    /// Alive and at work on this date.
+    pub fn active(&self, today: Date) -> bool {
+        self.alive && self.away_until.is_none_or(|d| today >= d)
+    }
+}
+
+/// The leader entities, in the scenario's order.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Leaders {
+    pub entities: Vec<(String, Entity)>,
+}
+
+impl Leaders {
+    pub fn get(&self, id: &str) -> Option<Entity> {
+        self.entities.iter().find(|(l, _)| l == id).map(|(_, e)| *e)
+    }
+
+    /// Whether the leader `id` is alive and at work; an unknown leader is not.
+    pub fn active(world: &World, id: &str) -> bool {
+        let today = world.resource::<Clock>().date;
+        let entity = world.resource::<Leaders>().get(id);
+        entity.and_then(|e| world.get::<Leader>(e)).is_some_and(|l| l.active(today))
+    }
 }
 
 /// Unrest and voting tallies per region and district, recomputed each tick.

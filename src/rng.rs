@@ -31,6 +31,7 @@ pub enum Stream {
     Demography = 10,
     Events = 11,
     Kronstadt = 12,
+    Leaders = 13,
 }
 
 const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;

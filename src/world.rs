@@ -508,5 +508,14 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32, threads: usize) -> Worl
     world.insert_resource(Soldiers::default());
     world.insert_resource(Deployment::default());
     world.insert_resource(crate::agents::Workers::new(threads));
+    let leaders = s
+        .leaders
+        .iter()
+        .map(|l| {
+            let leader = Leader { id: l.id.clone(), party: l.party, alive: true, away_until: None };
+            (l.id.clone(), world.spawn(leader).id())
+        })
+        .collect();
+    world.insert_resource(Leaders { entities: leaders });
     world
 }

@@ -260,7 +260,7 @@ fn negotiated_shifted_to(resolved: &mut Resolved, from: Date) {
         }
     }
     let rule = s.rules.iter_mut().find(|r| r.id == "kronstadt_demands").expect("the demands rule");
-    rule.not_before = from;
+    rule.not_before = Some(from);
     assert_eq!(moved, 1, "the file sets the negotiating response once");
 }
 

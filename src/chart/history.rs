@@ -55,7 +55,7 @@ fn row_title(r: &HistoryRow) -> String {
     if let Some(t) = labels::target(&r.target) {
         return t.to_string();
     }
-    let what = labels::any(r.metric.trim_start_matches("event:"));
+    let what = labels::any(labels::target_metric(&r.metric));
     match r.date {
         Some(d) => format!("{what}, {}", d.long()),
         None => what,
@@ -65,7 +65,7 @@ fn row_title(r: &HistoryRow) -> String {
 /// The unit and the date or window of a row: "million poods · 1 Aug 1918 – 31 Jul 1919"; for
 /// an event's date, the share of runs in which it never happens.
 fn row_sub(r: &HistoryRow, runs: usize) -> String {
-    let unit = if r.dates { String::new() } else { metric_info(r.metric.trim_start_matches("event:")).unit };
+    let unit = if r.dates { String::new() } else { metric_info(labels::target_metric(&r.metric)).unit };
     let when = match (r.window, r.date) {
         (Some((a, b)), _) if r.dates => format!("{} – {}", a.month_year(), b.month_year()),
         (Some((a, b)), _) => format!("{} – {}", a.long(), b.long()),
@@ -193,7 +193,7 @@ impl HistoryChart {
         let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let pad = if hi > lo { (hi - lo) * 0.08 } else { (hi.abs() * 0.1).max(1e-9) };
-        let kind = if r.dates { Kind::Number } else { metric_info(r.metric.trim_start_matches("event:")).kind };
+        let kind = if r.dates { Kind::Number } else { metric_info(labels::target_metric(&r.metric)).kind };
         Some(NumAxis::exact(lo - pad, hi + pad, kind, 4))
     }
 

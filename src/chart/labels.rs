@@ -216,6 +216,12 @@ pub const EVENTS: &[EventLabel] = &[
     e("tax_in_kind_adopted", "Tax in kind"),
     e("red_terror_declared", "Red Terror"),
     e("famine_declared", "Famine declared"),
+    e("rule_fired", "A decision taken by its rule"),
+    e("attempt_on_leader", "An attempt on a leader"),
+    e("leader_killed", "A leader killed"),
+    e("leader_wounded", "A leader wounded"),
+    e("razverstka", "Razverstka (grain levy)"),
+    e("faction_ban", "Ban on party factions"),
 ];
 
 /// End states of `runs.csv`, with the rule that decides each (src/run.rs, `EndState::classify`).
@@ -269,6 +275,9 @@ pub const TARGETS: &[(&str, &str)] = &[
     ("executions_1918", "Executions by the end of 1918"),
     ("kronstadt_rising", "Date of the Kronstadt rising"),
     ("tax_in_kind", "Date of the tax in kind (NEP)"),
+    ("red_terror", "Date the Red Terror is declared"),
+    ("razverstka", "Date of the razverstka"),
+    ("faction_ban", "Date of the ban on factions"),
     ("population_change_1922", "Population change, 1917 to January 1922"),
     ("soviets_free_1917_12", "Soviet democracy, December 1917"),
     ("soviets_dispersed_before_war", "Soviet democracy before the war (25 May 1918)"),
@@ -344,6 +353,12 @@ pub fn any(id: &str) -> String {
         .unwrap_or_else(|| readable(id))
 }
 
+/// The event kind or rule id an `event_date` target's metric names (`event:KIND`,
+/// `rule:ID`); other metrics unchanged.
+pub fn target_metric(metric: &str) -> &str {
+    metric.strip_prefix("event:").or_else(|| metric.strip_prefix("rule:")).unwrap_or(metric)
+}
+
 /// True when `id` has an entry in one of the tables.
 pub fn known(id: &str) -> bool {
     metric(id).is_some()
@@ -411,7 +426,7 @@ mod tests {
             let id = line.split(',').next().unwrap();
             assert!(target(id).is_some(), "target {id} has no title in chart/labels.rs");
             let metric_id = line.split(',').nth(1).unwrap();
-            let metric_id = metric_id.strip_prefix("event:").unwrap_or(metric_id);
+            let metric_id = target_metric(metric_id);
             assert!(known(metric_id), "{metric_id} (of target {id}) has no label");
         }
     }

@@ -126,7 +126,14 @@ fn world_change(s: &mut Scenario, change: &Change) -> Result<(), String> {
                 .find(|id| !s.events.iter().any(|e| e.id == *id))
                 .expect("an unused id");
             let source = "counterfactual".into();
-            s.events.push(Event { id, date: *date, action: Action::SetPolicy(policy.clone()), by: None, source });
+            s.events.push(Event {
+                id,
+                date: *date,
+                action: Action::SetPolicy(policy.clone()),
+                by: None,
+                when: Vec::new(),
+                source,
+            });
         }
         Change::SetPlatform(party, platform) => {
             let spec = s
@@ -143,6 +150,9 @@ fn world_change(s: &mut Scenario, change: &Change) -> Result<(), String> {
                     Some(d) => *d = date,
                     None => e.gulf_of_finland_ice_breakup.push(date),
                 }
+            }
+            if let Some(crises) = &env.transport_crises {
+                e.transport_crises = crises.clone();
             }
         }
         Change::SetWeather(w) => {

@@ -332,6 +332,13 @@ pub enum Action {
     },
     /// The Reds break the alliance with the Makhnovists and attack them.
     BreakMakhnovistAlliance,
+    /// An attempt on a leader's life: fatal with probability `fatality` (drawn once per run,
+    /// the contingency of the bullet); a survivor is away from work for `recovery_weeks`.
+    AttemptOnLeader {
+        leader: String,
+        fatality: f64,
+        recovery_weeks: u32,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -351,29 +358,77 @@ pub struct Event {
     /// A decision of this party: it happens only while this party leads the government.
     #[serde(default)]
     pub by: Option<Party>,
+    /// Conditions the decision needs on its date (Brest-Litovsk needs Lenin's vote); when one
+    /// fails the event is logged as `decision_skipped` and does not happen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when: Vec<Condition>,
     /// Where the date and the action come from.
     #[serde(default)]
     pub source: String,
 }
 
-/// A condition of a decision rule, evaluated on last tick's metrics.
+/// A condition of a decision rule (or of a scheduled decision), evaluated on last tick's
+/// metrics and on the state of the government.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Condition {
     Above(String, f64),
     Below(String, f64),
+    /// The metric is below this value now and was at or above it on an earlier tick (the
+    /// Whites beaten, not yet formed).
+    FellBelow(String, f64),
     /// An event of this kind has been logged.
     Happened(String),
+    /// An event of this kind was first logged at least this many weeks ago.
+    Since(String, u32),
     InGovernment(Party),
     NotInGovernment(Party),
+    /// The government's policy is this one (for a number: at least this value).
+    PolicyIs(Policy),
+    /// This leader (an id of `leaders`) is alive and at work.
+    LeaderActive(String),
+    /// The calendar month lies in this range, both ends included (a season: a harvest
+    /// campaign, a sowing); `Months(11, 2)` runs over the new year.
+    Months(u32, u32),
+    /// At least one of these conditions holds.
+    AnyOf(Vec<Condition>),
+    /// The condition does not hold.
+    Not(Box<Condition>),
 }
 
-/// An endogenous decision: fires once, the first tick on or after `not_before` when every
-/// condition holds.
+impl Condition {
+    /// This condition and every condition nested in it.
+    pub fn flatten(&self) -> Vec<&Condition> {
+        let mut all = vec![self];
+        match self {
+            Condition::AnyOf(cs) => cs.iter().for_each(|c| all.extend(c.flatten())),
+            Condition::Not(c) => all.extend(c.flatten()),
+            _ => {}
+        }
+        all
+    }
+}
+
+/// A person whose presence changes decisions (MODEL.md §6 Leaders).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaderSpec {
+    pub id: String,
+    pub name: String,
+    pub party: Party,
+    /// Where the leader's role in the decisions comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// An endogenous decision: fires once, the first tick when every condition holds (and, if
+/// given, on or after `not_before` and not after `not_after`: a window a rule of the
+/// baseline uses only with a written reason).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub id: String,
-    pub not_before: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<Date>,
     #[serde(default)]
     pub not_after: Option<Date>,
     pub when: Vec<Condition>,
@@ -464,6 +519,9 @@ pub struct Scenario {
     /// The parties in government on the first day, senior partner first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coalition: Vec<Party>,
+    /// Leaders whose presence changes decisions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub leaders: Vec<LeaderSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fronts: Vec<FrontSpec>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -508,4 +566,7 @@ pub struct EnvironmentChange {
     /// The break-up of the ice in the winter that ends in this date's year.
     #[serde(default)]
     pub gulf_of_finland_ice_breakup: Option<Date>,
+    /// The transport crises, replacing the base's list.
+    #[serde(default)]
+    pub transport_crises: Option<Vec<TransportCrisis>>,
 }

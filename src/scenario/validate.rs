@@ -29,6 +29,7 @@ fn check_share(errors: &mut Vec<String>, what: &str, v: f64) {
 struct Known<'a> {
     regions: Vec<&'a str>,
     fronts: Vec<&'a str>,
+    leaders: Vec<&'a str>,
     start: Date,
     end: Date,
 }
@@ -42,6 +43,11 @@ impl Known<'_> {
     fn front(&self, errors: &mut Vec<String>, what: &str, id: &str) {
         if !self.fronts.contains(&id) {
             errors.push(format!("{what}: {}", unknown("front", id, &self.fronts)));
+        }
+    }
+    fn leader(&self, errors: &mut Vec<String>, what: &str, id: &str) {
+        if !self.leaders.contains(&id) {
+            errors.push(format!("{what}: {}", unknown("leader", id, &self.leaders)));
         }
     }
     fn date(&self, errors: &mut Vec<String>, what: &str, d: Date) {
@@ -69,6 +75,7 @@ pub fn validate(s: &Scenario) -> Vec<String> {
     let known = Known {
         regions: s.regions.iter().map(|r| r.id.as_str()).collect(),
         fronts: s.fronts.iter().map(|f| f.id.as_str()).collect(),
+        leaders: s.leaders.iter().map(|l| l.id.as_str()).collect(),
         start,
         end,
     };
@@ -128,26 +135,42 @@ fn check_events_and_rules(errors: &mut Vec<String>, s: &Scenario, known: &Known)
         }
         known.date(errors, &format!("event `{}`", e.id), e.date);
         check_action(errors, &format!("event `{}`", e.id), &e.action, known);
+        check_conditions(errors, &format!("event `{}`", e.id), &e.when, known);
     }
-    let metric_names = crate::metrics::METRICS;
     let mut rule_ids = HashSet::new();
     for r in &s.rules {
         let what = format!("decision rule `{}`", r.id);
         if !rule_ids.insert(r.id.as_str()) {
             errors.push(format!("{what} is listed twice"));
         }
-        known.date(errors, &what, r.not_before);
+        if let Some(d) = r.not_before {
+            known.date(errors, &what, d);
+        }
         if let Some(d) = r.not_after {
             known.date(errors, &what, d);
         }
-        for c in &r.when {
-            if let Condition::Above(m, _) | Condition::Below(m, _) = c
-                && !metric_names.contains(&m.as_str())
-            {
-                errors.push(format!("{what}: {}", unknown("metric", m, metric_names)));
-            }
-        }
+        check_conditions(errors, &what, &r.when, known);
         check_action(errors, &what, &r.action, known);
+    }
+}
+
+/// Every metric and leader a condition names is known; every policy and month is valid.
+fn check_conditions(errors: &mut Vec<String>, what: &str, conditions: &[Condition], known: &Known) {
+    let metric_names = crate::metrics::METRICS;
+    for c in conditions.iter().flat_map(|c| c.flatten()) {
+        match c {
+            Condition::Above(m, _) | Condition::Below(m, _) | Condition::FellBelow(m, _)
+                if !metric_names.contains(&m.as_str()) =>
+            {
+                errors.push(format!("{what}: {}", unknown("metric", m, metric_names)))
+            }
+            Condition::LeaderActive(id) => known.leader(errors, what, id),
+            Condition::PolicyIs(p) => check_policy(errors, what, p),
+            Condition::Months(a, b) if !(1..=12).contains(a) || !(1..=12).contains(b) => {
+                errors.push(format!("{what}: Months({a}, {b}) must name months 1-12"))
+            }
+            _ => {}
+        }
     }
 }
 
@@ -228,6 +251,10 @@ fn check_action(errors: &mut Vec<String>, what: &str, a: &Action, known: &Known)
             check_share(errors, &format!("{what}: share"), *share)
         }
         Action::Demobilise { weekly_share } => check_share(errors, &format!("{what}: weekly_share"), *weekly_share),
+        Action::AttemptOnLeader { leader, fatality, .. } => {
+            known.leader(errors, what, leader);
+            check_share(errors, &format!("{what}: fatality"), *fatality);
+        }
         _ => {}
     }
 }

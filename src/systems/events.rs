@@ -17,11 +17,15 @@ use bevy_ecs::prelude::*;
 #[derive(Resource, Clone, Debug)]
 pub struct Plan {
     pub events: Vec<scenario::Event>,
+    /// Each event's conditions (most have none), resolved.
+    pub event_checks: Vec<Vec<Check>>,
     pub next: usize,
     pub rules: Vec<scenario::Rule>,
     /// Each rule's conditions, with metric names resolved to their column in the metric table.
     pub checks: Vec<Vec<Check>>,
     pub fired: Vec<bool>,
+    /// Each metric's highest value so far (for `FellBelow`).
+    pub peaks: Vec<f64>,
 }
 
 /// A rule's condition, resolved.
@@ -29,9 +33,16 @@ pub struct Plan {
 pub enum Check {
     Above(usize, f64),
     Below(usize, f64),
+    FellBelow(usize, f64),
     Happened(String),
+    Since(String, u32),
     InGovernment(Party),
     NotInGovernment(Party),
+    PolicyIs(Policy),
+    LeaderActive(String),
+    Months(u32, u32),
+    AnyOf(Vec<Check>),
+    Not(Box<Check>),
 }
 
 impl Check {
@@ -42,9 +53,16 @@ impl Check {
         match condition {
             Condition::Above(m, v) => Check::Above(column(m), *v),
             Condition::Below(m, v) => Check::Below(column(m), *v),
+            Condition::FellBelow(m, v) => Check::FellBelow(column(m), *v),
             Condition::Happened(kind) => Check::Happened(kind.clone()),
+            Condition::Since(kind, weeks) => Check::Since(kind.clone(), *weeks),
             Condition::InGovernment(p) => Check::InGovernment(*p),
             Condition::NotInGovernment(p) => Check::NotInGovernment(*p),
+            Condition::PolicyIs(p) => Check::PolicyIs(p.clone()),
+            Condition::LeaderActive(id) => Check::LeaderActive(id.clone()),
+            Condition::Months(a, b) => Check::Months(*a, *b),
+            Condition::AnyOf(cs) => Check::AnyOf(cs.iter().map(Check::new).collect()),
+            Condition::Not(c) => Check::Not(Box::new(Check::new(c))),
         }
     }
 }
@@ -53,9 +71,28 @@ impl Plan {
     pub fn new(events: &[scenario::Event], rules: &[scenario::Rule]) -> Plan {
         let mut events = events.to_vec();
         events.sort_by_key(|e| e.date);
-        let checks = rules.iter().map(|r| r.when.iter().map(Check::new).collect()).collect();
-        Plan { events, next: 0, rules: rules.to_vec(), checks, fired: vec![false; rules.len()] }
+        let resolve = |when: &[Condition]| when.iter().map(Check::new).collect();
+        let event_checks = events.iter().map(|e| resolve(&e.when)).collect();
+        let checks = rules.iter().map(|r| resolve(&r.when)).collect();
+        let fired = vec![false; rules.len()];
+        let peaks = vec![f64::NEG_INFINITY; crate::metrics::METRICS.len()];
+        Plan { events, event_checks, next: 0, rules: rules.to_vec(), checks, fired, peaks }
     }
+}
+
+/// Whether a scheduled decision can be taken: its party leads and its conditions hold.
+/// Logs `decision_skipped` when it cannot.
+fn decision_allowed(world: &mut World, id: &str, by: Option<Party>, checks: &[Check]) -> bool {
+    let why = match by {
+        Some(party) if world.resource::<Government>().leader() != Some(party) => {
+            format!("{id}: not taken, {} does not lead the government", party.key())
+        }
+        _ if !checks.iter().all(|c| check_holds(world, c)) => format!("{id}: not taken, its conditions do not hold"),
+        _ => return true,
+    };
+    let clock = world.resource::<Clock>().clone();
+    world.resource_mut::<EventLog>().push(&clock, "decision_skipped", "", 0.0, &why);
+    false
 }
 
 /// Advances the calendar, fires the events due this week and the rules whose triggers hold.
@@ -67,29 +104,27 @@ pub fn events_and_rules(world: &mut World) {
         // Events fire on the first tick on or after their date.
         while plan.next < plan.events.len() && plan.events[plan.next].date <= date {
             let e = plan.events[plan.next].clone();
+            let checks = plan.event_checks[plan.next].clone();
             plan.next += 1;
-            due.push((e.id, e.action, e.by, e.date));
+            due.push((e, checks));
         }
     }
-    for (id, action, by, day) in due {
-        world.resource_mut::<EventLog>().on_day = Some(day);
-        if let Some(party) = by
-            && world.resource::<Government>().leader() != Some(party)
-        {
-            let clock = world.resource::<Clock>().clone();
-            let detail = format!("{id}: not taken, {} does not lead the government", party.key());
-            world.resource_mut::<EventLog>().push(&clock, "decision_skipped", "", 0.0, &detail);
-            world.resource_mut::<EventLog>().on_day = None;
-            continue;
+    for (e, checks) in due {
+        world.resource_mut::<EventLog>().on_day = Some(e.date);
+        if decision_allowed(world, &e.id, e.by, &checks) {
+            apply_action(world, &e.action, &e.id);
         }
-        apply_action(world, &action, &id);
+        world.resource_mut::<EventLog>().on_day = None;
     }
-    world.resource_mut::<EventLog>().on_day = None;
     // Decision rules, on last tick's metrics.
+    let values = world.resource::<Metrics>().values.clone();
+    for (peak, v) in world.resource_mut::<Plan>().peaks.iter_mut().zip(values) {
+        *peak = peak.max(v);
+    }
     let clock = world.resource::<Clock>().clone();
     let rules = world.resource::<Plan>().rules.clone();
     for (i, rule) in rules.iter().enumerate() {
-        if world.resource::<Plan>().fired[i] || clock.date < rule.not_before {
+        if world.resource::<Plan>().fired[i] || rule.not_before.is_some_and(|d| clock.date < d) {
             continue;
         }
         if rule.not_after.is_some_and(|d| clock.date > d) {
@@ -104,6 +139,7 @@ pub fn events_and_rules(world: &mut World) {
         let holds = checks.iter().all(|c| check_holds(world, c));
         if holds {
             world.resource_mut::<Plan>().fired[i] = true;
+            log(world, "rule_fired", "", 0.0, &rule.id);
             apply_action(world, &rule.action, &rule.id);
         }
     }
@@ -113,12 +149,49 @@ fn check_holds(world: &World, check: &Check) -> bool {
     let values = &world.resource::<Metrics>().values;
     let value = |column: usize| values.get(column).copied().unwrap_or(f64::NAN);
     let government = world.resource::<Government>();
+    let today = world.resource::<Clock>().date;
     match check {
         Check::Above(m, v) => value(*m) > *v,
         Check::Below(m, v) => value(*m) < *v,
+        Check::FellBelow(m, v) => {
+            value(*m) < *v && world.resource::<Plan>().peaks.get(*m).is_some_and(|peak| *peak >= *v)
+        }
         Check::Happened(kind) => world.resource::<EventLog>().happened(kind),
+        Check::Since(kind, weeks) => {
+            world.resource::<EventLog>().first(kind).is_some_and(|d| today.days_since(d) >= 7 * *weeks as i32)
+        }
         Check::InGovernment(p) => government.governs(*p),
         Check::NotInGovernment(p) => !government.governs(*p),
+        Check::PolicyIs(p) => policy_holds(government, p),
+        Check::LeaderActive(id) => Leaders::active(world, id),
+        Check::Months(a, b) => {
+            let m = today.month();
+            if a <= b { (*a..=*b).contains(&m) } else { m >= *a || m <= *b }
+        }
+        Check::AnyOf(checks) => checks.iter().any(|c| check_holds(world, c)),
+        Check::Not(c) => !check_holds(world, c),
+    }
+}
+
+/// Whether the government's policy is `p` (for a number: at least its value).
+fn policy_holds(g: &Government, p: &Policy) -> bool {
+    let pol = &g.policy;
+    match p {
+        Policy::Peace(v) => pol.peace == *v,
+        Policy::Procurement(v) => pol.procurement == *v,
+        Policy::BagTrade(v) => pol.bag_trade == *v,
+        Policy::SovietElections(v) => pol.soviet_elections == *v,
+        Policy::Terror(v) => pol.terror >= *v,
+        Policy::Factory(v) => pol.factory == *v,
+        Policy::Conscription(v) => pol.conscription == *v,
+        Policy::Mobilisation(v) => pol.mobilisation >= *v,
+        Policy::MilitaryDemocracy(v) => pol.military_democracy == *v,
+        Policy::Factions(v) => pol.factions == *v,
+        Policy::KronstadtResponse(v) => pol.kronstadt_response == *v,
+        Policy::MakhnovistAlliance(v) => pol.makhnovist_alliance == *v,
+        Policy::WhiteLandPolicy(v) => pol.white_land == *v,
+        Policy::FoodArmy(v) => pol.food_army >= *v,
+        Policy::PartyLegality(party, l) => g.legality[party.index()] == *l,
     }
 }
 
@@ -292,6 +365,9 @@ pub fn apply_action(world: &mut World, action: &Action, id: &str) {
             log(world, "demobilisation", "", *weekly_share, id);
         }
         Action::BreakMakhnovistAlliance => set_policy(world, &Policy::MakhnovistAlliance(false), id),
+        Action::AttemptOnLeader { leader, fatality, recovery_weeks } => {
+            attempt_on_leader(world, leader, *fatality, *recovery_weeks, id)
+        }
         war_action => apply_war_action(world, war_action, id),
     }
 }
@@ -342,6 +418,30 @@ fn apply_war_action(world: &mut World, action: &Action, id: &str) {
         }
         other => unreachable!("not an action of war: {other:?}"),
     }
+}
+
+/// An attempt on a leader's life. Whether it kills is drawn once per run (the bullet's
+/// contingency): from the leaders' own random stream, so no other draw moves it.
+fn attempt_on_leader(world: &mut World, id: &str, fatality: f64, recovery_weeks: u32, why: &str) {
+    let Some(entity) = world.resource::<Leaders>().get(id) else { return };
+    let clock = world.resource::<Clock>().clone();
+    let index = world.resource::<Leaders>().entities.iter().position(|(l, _)| l == id).unwrap_or(0);
+    let mut rng = stream_rng(clock.seed, clock.tick, Stream::Leaders, index as u32);
+    let killed = rand::RngExt::random::<f64>(&mut rng) < fatality;
+    let back = clock.date.add_days(7 * recovery_weeks as i32);
+    if let Some(mut leader) = world.get_mut::<Leader>(entity) {
+        if !leader.alive {
+            return;
+        }
+        if killed {
+            leader.alive = false;
+        } else {
+            leader.away_until = Some(back);
+        }
+    }
+    log(world, "attempt_on_leader", "", fatality, &format!("{id} ({why})"));
+    let outcome = if killed { "leader_killed" } else { "leader_wounded" };
+    log(world, outcome, "", 0.0, id);
 }
 
 fn leave_government(world: &mut World, party: Party, detail: &str) {
