@@ -420,11 +420,20 @@ whole values only. After Ctrl-C, the same command with --resume reuses the trial
     #[command(after_help = "Examples:\n  revsim explain scenarios/kronstadt_early_thaw.ron\n  \
 revsim explain --params scenarios/baseline.ron   # every parameter, its value and its source\n  \
 revsim explain --language   # the scenario language (docs/LANGUAGE.md)\n  \
-revsim explain --metrics    # the metrics with their units (docs/METRICS.md)")]
+revsim explain --metrics    # the metrics with their units (docs/METRICS.md)\n  \
+revsim explain --decisions scenarios/baseline.ron --from output/history/ensemble   # inputs and decisions, with the ensemble's dates")]
     Explain {
         /// The scenario file (RON).
         #[arg(required_unless_present_any = ["language", "metrics"])]
         scenario: Option<PathBuf>,
+        /// Print the inventory of the scenario's events and decision rules: which are inputs and
+        /// which the model decides, with each rule's conditions and historical date.
+        #[arg(long, conflicts_with_all = ["params", "metrics", "language"])]
+        decisions: bool,
+        /// With --decisions: an ensemble folder (its events.csv) whose runs date each decision
+        /// (median and 5-95% range).
+        #[arg(long, requires = "decisions")]
+        from: Option<PathBuf>,
         /// Print the reference of the scenario language (every change, its arguments, `extends`).
         #[arg(long, conflicts_with_all = ["params", "metrics"])]
         language: bool,

@@ -32,6 +32,9 @@ fn days_in_year(year: i32) -> i32 {
 }
 
 impl Date {
+    /// 1 January 1900, day 0 of the count.
+    pub const EPOCH: Date = Date(0);
+
     /// Builds a date, or `None` if the day does not exist.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
         if !(1800..=2200).contains(&year) || !(1..=12).contains(&month) || day == 0 {

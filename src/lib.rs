@@ -17,6 +17,7 @@ pub mod error;
 pub mod history;
 pub mod inference;
 pub mod interrupt;
+pub mod inventory;
 pub mod limits;
 pub mod metrics;
 pub mod model;

@@ -293,7 +293,13 @@ fn dispatch(command: cli::Command, command_line: String) -> Result<(), CommandEr
                 .map_err(|e| CommandError::Input(e.to_string()))
         }
         C::List { dir } => commands::list(&dir).map(|text| print!("{text}")),
-        C::Explain { scenario, params, language, metrics } => explain_command(scenario, params, language, metrics),
+        C::Explain { scenario, params, language, metrics, decisions, from } => match (decisions, scenario) {
+            (true, Some(path)) => {
+                print!("{}", revsim::inventory::inventory(&path, from.as_deref())?);
+                Ok(())
+            }
+            (_, scenario) => explain_command(scenario, params, language, metrics),
+        },
         C::Validate { scenarios } => validate_command(&scenarios),
         C::Epstein(args) => epstein(&args),
         C::Sweep(args) => sweep(args, command_line),

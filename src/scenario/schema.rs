@@ -435,6 +435,10 @@ pub struct Rule {
     pub action: Action,
     #[serde(default)]
     pub by: Option<Party>,
+    /// The date the decision was taken in history: an outcome the rule is checked against
+    /// (`revsim explain --decisions`), never an input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub historical: Option<Date>,
     #[serde(default)]
     pub source: String,
 }
