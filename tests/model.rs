@@ -78,7 +78,10 @@ fn without_the_treaty_nothing_is_ceded_and_the_left_srs_stay() {
 /// 1 March 1921 (whatever it did before), so the test is about the ice and the assault.
 fn forced_rising(breakup: &str, seed: u64) -> RunOutput {
     let resolved = with(&[
-        Change::SetEnvironment(EnvironmentChange { gulf_of_finland_ice_breakup: Some(breakup.parse().unwrap()) }),
+        Change::SetEnvironment(EnvironmentChange {
+            gulf_of_finland_ice_breakup: Some(breakup.parse().unwrap()),
+            transport_crises: None,
+        }),
         Change::SetParameter("kronstadt.assault_success".into(), 1.0),
     ]);
     let rising: revsim::date::Date = "1921-03-01".parse().unwrap();
