@@ -220,8 +220,6 @@ pub const EVENTS: &[EventLabel] = &[
     e("attempt_on_leader", "An attempt on a leader"),
     e("leader_killed", "A leader killed"),
     e("leader_wounded", "A leader wounded"),
-    e("razverstka", "Razverstka (grain levy)"),
-    e("faction_ban", "Ban on party factions"),
 ];
 
 /// End states of `runs.csv`, with the rule that decides each (src/run.rs, `EndState::classify`).
