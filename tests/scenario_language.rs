@@ -49,13 +49,13 @@ fn a_chain_of_counterfactuals_applies_every_change_in_order() {
     .unwrap();
     std::fs::write(
         dir.join("two.ron"),
-        "Scenario(name: \"two\", title: \"Two\", extends: \"one.ron\", changes: [RemoveEvent(\"red_terror\"), SetParameter(\"war.conscription\", 0.003)])",
+        "Scenario(name: \"two\", title: \"Two\", extends: \"one.ron\", changes: [RemoveEvent(\"terror_eased\"), SetParameter(\"war.conscription\", 0.003)])",
     )
     .unwrap();
     let r = scenario::load(&dir.join("two.ron")).unwrap();
     assert_eq!(r.scenario.name, "two");
     assert_eq!(r.params().war.conscription, 0.003, "the later change wins");
-    assert!(!r.scenario.events.iter().any(|e| e.id == "red_terror"));
+    assert!(!r.scenario.events.iter().any(|e| e.id == "terror_eased"));
     assert_eq!(r.applied.len(), 3);
     assert_eq!(r.files.len(), 3);
     std::fs::remove_dir_all(dir).unwrap();

@@ -616,28 +616,22 @@ fn no_allied_aid_the_whites_are_weaker_and_lose_ground_sooner() {
 }
 
 #[test]
-fn makhnovist_alliance_weighs_on_the_whites_while_there_are_whites() {
-    // The file's own divergence (November 1920) comes when the Whites are gone, so its runs
-    // equal the baseline's on most seeds (see the file). The mechanism it keeps is tested where
-    // it can act: the baseline with the betrayal moved to May 1919, in the middle of Denikin's
-    // advance, against the baseline, whose alliance holds until November 1920. Broken, the
-    // raids weigh half as much (`makhno_unallied`) and the Whites are stronger on every seed
-    // (a scenario with no effect passes with probability ≤ 2^-5).
+fn makhnovist_alliance_the_runs_are_the_baselines_until_the_betrayal() {
+    // The file's own divergence comes when the Whites are gone, so its runs equal the
+    // baseline's until the baseline's betrayal, which is decided by rule once the Whites are
+    // beaten (its date differs by seed). The raids' direction (an allied Makhnovshchina weighs
+    // on the Whites) is tested where it is a mechanism, in `systems::war`'s unit test
+    // `allied_aid_strengthens_and_makhnovists_weaken_the_whites`; on whole runs it is below the
+    // seeds' noise (measured: the betrayal moved to May 1919 changes the Whites' mean strength
+    // of May 1919-October 1920 by -3,500 to +5,500 of about 400,000 across seeds 1-5, with no
+    // consistent sign; see the scenario file).
     let base = baseline();
-    let mut early = load("baseline");
-    let betrayal = early.scenario.events.iter_mut().find(|e| e.id == "makhno_betrayed").expect("the betrayal");
-    betrayal.date = date("1919-05-01");
-    let early = run_all(&early);
-    same_before(base, &early, "1919-05-01");
-    every_seed(
-        "makhnovist alliance broken in May 1919: white_armies, mean May-Dec 1919",
-        base,
-        &early,
-        |o| mean(o, "white_armies", "1919-05-01", "1919-12-31"),
-        higher,
-    );
     let alt = runs("makhnovist_alliance_honoured");
-    same_before(base, &alt, "1920-11-26");
+    for (b, a) in base.iter().zip(&alt) {
+        let broken = first(b, "rule_fired", "makhno_betrayed").expect("the baseline breaks the alliance");
+        assert!(!happened(a, "rule_fired", "makhno_betrayed"), "seed {}: the file keeps the alliance", a.seed);
+        same_before(std::slice::from_ref(b), std::slice::from_ref(a), &broken.to_string());
+    }
 }
 
 #[test]
