@@ -532,7 +532,7 @@ fn bag_trade_tolerated_feeds_the_cities() {
 fn no_red_terror_fewer_executions_and_less_backlash() {
     let base = baseline();
     let alt = runs("no_red_terror");
-    same_before(base, &alt, "1918-09-05");
+    same_before(base, &alt, "1918-08-30");
     every_seed(
         "no_red_terror: executions_cum, end of 1919",
         base,
