@@ -33,8 +33,8 @@ pub fn output_index(
         * productivity
 }
 
-/// The towns' rations this week: the army and the towns share what the state releases from
-/// its stock, the towns up to their ration norms. Needs come from the census (the
+/// The towns' rations this week: the army eats first from the state's stock, the towns get
+/// what the state releases after, up to the ration norms. Needs come from the census (the
 /// workers present at the end of last week); the free market (`market::clear`) adds the rest.
 pub fn supply(now: &Now, census: &Census, env: &Environment, economy: &mut Economy) {
     let Now { clock, params, geography, control } = *now;
@@ -48,11 +48,8 @@ pub fn supply(now: &Now, census: &Census, env: &Environment, economy: &mut Econo
     let army_need = census.red_army * c.army_ration / 52.0;
     economy.state_stock *= 1.0 - c.state_losses;
     let release = (economy.state_stock * c.release_rate).min(economy.state_stock);
-    // The army and the towns' ration cards share what is released in proportion to their
-    // claims (the army's ration is larger: it ate about half the state's grain).
-    let rations = urban_need * params.market.ration_ceiling;
-    let served = if army_need + rations > 0.0 { (release / (army_need + rations)).min(1.0) } else { 0.0 };
-    let (to_army, to_cities) = (army_need * served, rations * served);
+    let to_army = release.min(army_need);
+    let to_cities = (release - to_army).min(urban_need * params.market.ration_ceiling);
     economy.state_stock -= to_army + to_cities;
     // In a transport crisis only part of what is sent arrives; the rest waits in the depots.
     let arrives = env.transport(clock.date);
