@@ -128,15 +128,20 @@ pub const TABLE: &[Metric] = &[
         s.bag_share
     }),
     m("urban_food_ratio", "ratio", "food reaching Soviet cities / their need", |s| s.urban_food_ratio),
-    m("money_stock_bn", "billion rubles", "paper money in circulation (an input: Nansen 1923, Pipes 1990)", |s| s.money_stock / 1000.0),
+    m("money_stock_bn", "billion rubles", "paper money in circulation (an input: Nansen 1923, Pipes 1990)", |s| {
+        s.money_stock / 1000.0
+    }),
     m("price_index", "index, 1913 = 1", "price level: money × velocity / real output", |s| s.price_level),
     m("money_real_value_m", "million 1913 rubles", "money in circulation / price level", |s| {
         s.money_stock / s.price_level.max(f64::MIN_POSITIVE)
     }),
     m("real_wage_index", "index, November 1917 = 1", "money wages / price level", |s| s.real_wage),
-    m("free_grain_price", "rubles per pood", "free (bag-trade) grain price in Soviet towns, mean over the grain sold", |s| {
-        s.free_price
-    }),
+    m(
+        "free_grain_price",
+        "rubles per pood",
+        "free (bag-trade) grain price in Soviet towns, mean over the grain sold",
+        |s| s.free_price,
+    ),
     m("fixed_grain_price", "rubles per pood", "the state's fixed grain price", |s| s.fixed_price),
     m("free_fixed_price_ratio", "ratio", "free_grain_price / fixed_grain_price", |s| {
         s.free_price / s.fixed_price.max(f64::MIN_POSITIVE)

@@ -444,6 +444,27 @@ fn soviet_elections_honoured_1918_keeps_the_soviets_free_and_plural() {
 // ---------------------------------------------------------------------------------------
 
 #[test]
+fn the_towns_food_moves_smoothly_never_pinned_at_full_or_empty() {
+    // Issue 13: rations plus market purchases, so the ratio is never stuck at exactly 1 or 0
+    // for more than four weeks in a row (it was at 1.00 for months before the markets).
+    let i = revsim::metrics::index("urban_food_ratio").unwrap();
+    for out in baseline() {
+        let mut streak = (0, f64::NAN);
+        for (_, d, v) in &out.rows {
+            let x = v[i];
+            streak = if x != 0.0 && x != 1.0 {
+                (0, x)
+            } else if x == streak.1 {
+                (streak.0 + 1, x)
+            } else {
+                (1, x)
+            };
+            assert!(streak.0 <= 4, "seed {}: urban_food_ratio at {x} for {} weeks to {d}", out.seed, streak.0);
+        }
+    }
+}
+
+#[test]
 fn no_grain_monopoly_fewer_uprisings_in_1918_and_fuller_cities() {
     let base = baseline();
     let alt = runs("no_grain_monopoly");

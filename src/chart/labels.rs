@@ -99,13 +99,7 @@ pub const METRICS: &[MetricLabel] = &[
     m("real_wage_index", "Real money wage", "Real wage", "index, November 1917 = 1", Number),
     m("free_grain_price", "Free grain price in the Soviet towns", "Free grain price", "rubles per pood", Number),
     m("fixed_grain_price", "The state's fixed grain price", "Fixed grain price", "rubles per pood", Number),
-    m(
-        "free_fixed_price_ratio",
-        "Free grain price against the fixed price",
-        "Free / fixed price",
-        "ratio",
-        Number,
-    ),
+    m("free_fixed_price_ratio", "Free grain price against the fixed price", "Free / fixed price", "ratio", Number),
     m(
         "bag_seized_cum_mpoods",
         "Bag-trade grain seized at the checkpoints since November 1917",

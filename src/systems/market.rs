@@ -126,11 +126,13 @@ pub fn money(now: &Now, economy: &mut Economy) {
     economy.fixed_price = fixed_price(m, economy.price_level);
 }
 
-/// One region's town market this week: (grain bought, real price per pood, poods of need).
-struct TownMarket {
-    bought: f64,
-    price: f64,
-    need: f64,
+/// One town market's week: the grain bought (poods) and its real price (1913 rubles per
+/// pood), when `arriving` poods reach the checkpoints, `seizure` of them is taken, and the
+/// towns, short of `gap`, spend `spending` (1913 rubles). `None` for the price when nothing
+/// is sold.
+pub fn town_market(gap: f64, arriving: f64, seizure: f64, spending: f64) -> (f64, Option<f64>) {
+    let got = bought(gap, arriving * (1.0 - seizure));
+    (got, (got > 0.0).then(|| spending / got))
 }
 
 /// The free market of the Soviet towns: the bag traders' grain arrives (less what the
@@ -162,27 +164,22 @@ pub fn clear(now: &Now, census: &Census, env: &Environment, policy: &Policies, e
             continue;
         }
         let need = economy.town_need[r];
-        let gap = need * (1.0 - ration_share);
         let here = if total_pull > 0.0 { offered * pull(r) / total_pull } else { 0.0 };
-        let market = TownMarket { bought: bought(gap, here), price: 0.0, need };
         let spending = census.workers_by_region[r] * budget * (1.0 - ration_share);
-        let market = TownMarket {
-            price: if market.bought > 0.0 { spending / market.bought } else { economy.town_price[r] },
-            ..market
-        };
-        economy.town_price[r] = market.price;
-        economy.city_food[r] = (ration_share + market.bought / market.need).min(1.0);
-        bag += market.bought;
-        paid += market.bought * market.price;
-        at_village += market.bought * market.price * (1.0 - seizure(m, policy)) / (1.0 + wedge(r));
+        let (got, price) = town_market(need * (1.0 - ration_share), here, 0.0, spending);
+        let price = price.unwrap_or(economy.town_price[r]);
+        economy.town_price[r] = price;
+        economy.city_food[r] = (ration_share + got / need).min(1.0);
+        bag += got;
+        paid += got * price;
+        at_village += got * price * (1.0 - seizure(m, policy)) / (1.0 + wedge(r));
     }
     if bag > 0.0 {
         economy.free_price = paid / bag;
         economy.village_price = at_village / bag;
     }
     economy.bag_to_cities = bag;
-    economy.urban_food_ratio =
-        if need_all > 0.0 { (economy.state_to_cities + bag) / need_all } else { 1.0 };
+    economy.urban_food_ratio = if need_all > 0.0 { (economy.state_to_cities + bag) / need_all } else { 1.0 };
 }
 
 #[cfg(test)]
@@ -223,6 +220,16 @@ mod tests {
         // The same spending over less grain is a higher price.
         assert!(1.0 / bought(100.0, 20.0) > 1.0 / bought(100.0, 80.0));
         assert_eq!(bought(0.0, 50.0), 0.0);
+    }
+
+    #[test]
+    fn tighter_checkpoints_mean_less_grain_arriving_and_dearer_towns() {
+        let (gap, arriving, spending) = (100.0, 60.0, 50.0);
+        let (open, open_price) = town_market(gap, arriving, 0.0, spending);
+        let (tight, tight_price) = town_market(gap, arriving, 0.3, spending);
+        assert!(tight < open, "{tight} !< {open}");
+        assert!(tight_price.unwrap() > open_price.unwrap());
+        assert_eq!(town_market(gap, 0.0, 0.3, spending), (0.0, None));
     }
 
     #[test]

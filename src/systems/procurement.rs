@@ -87,7 +87,8 @@ impl<'a> ProcurementWeek<'a> {
             .map(|(i, _)| districts.population[i])
             .sum();
         let risk = market::selling_risk(params, &government.policy);
-        let inflation = if economy.base_price_level > 0.0 { economy.price_level / economy.base_price_level } else { 1.0 };
+        let inflation =
+            if economy.base_price_level > 0.0 { economy.price_level / economy.base_price_level } else { 1.0 };
         ProcurementWeek {
             params,
             district_region: &geography.district_region,
@@ -284,6 +285,64 @@ mod tests {
         let params = crate::testing::params();
         assert!(hiding(&params, 50.0, 0.8, 0.3) > hiding(&params, 50.0, 0.1, 0.3));
         assert!(hiding(&params, 50.0, 0.5, 0.9) < hiding(&params, 50.0, 0.5, 0.1));
+    }
+
+    /// A week of razverstka for one household in a Soviet region, selling at `trade_rate`.
+    fn razverstka_week<'a>(
+        params: &'a crate::scenario::Params,
+        region: &'a [u16],
+        controller: &'a [Controller],
+        trade_rate: f64,
+    ) -> ProcurementWeek<'a> {
+        ProcurementWeek {
+            params,
+            district_region: region,
+            controller,
+            keep_per_person: vec![10.0],
+            seed_per_area: vec![1.0],
+            campaign: true,
+            coverage: 0.3,
+            regime: Procurement::Razverstka,
+            trade_rate,
+            fixed_incentive: 1.0,
+            campaign_weeks: 40.0,
+            goods: 0.3,
+            streams: AgentStreams::new(1, 1, Stream::Procurement),
+        }
+    }
+
+    #[test]
+    fn a_higher_free_price_means_more_sold_and_less_hidden() {
+        let params = crate::testing::params();
+        let (region, controller) = ([0u16], [Controller::Soviet]);
+        let person = Person {
+            id: 7,
+            role: Role::Peasant,
+            origin: Role::Peasant,
+            status: Status::Quiet,
+            army: Army::None,
+            district: 0,
+            home: 0,
+            weight: 1,
+            front: u8::MAX,
+            jailed_until: 0,
+            village_ties: false,
+            industrial: false,
+        };
+        let mut mind = Mind::new(0.3, 0.5, 1.0, crate::scenario::Party::Sr);
+        mind.grievance = 0.6;
+        let outcome = |village_price: f64| {
+            let rate = params.procurement.trade_rate * market::sale_factor(&params.market, village_price, 0.6);
+            let week = razverstka_week(&params, &region, &controller, rate);
+            let mut household = Household { grain: 100.0, land: 1.0, ..Default::default() };
+            let mut sums = ProcurementSums::new(1);
+            procure(&week, &person, &mut household, &mind, &mut sums);
+            (sums.to_soviet_cities, household.hidden)
+        };
+        let (sold_cheap, hidden_cheap) = outcome(1.0);
+        let (sold_dear, hidden_dear) = outcome(4.0);
+        assert!(sold_dear > sold_cheap, "sold {sold_dear} !> {sold_cheap}");
+        assert!(hidden_dear < hidden_cheap, "hidden {hidden_dear} !< {hidden_cheap}");
     }
 
     #[test]
