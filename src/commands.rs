@@ -299,8 +299,11 @@ pub fn parameter_table(path: &Path) -> Result<String, CommandError> {
     let comments = scenario::priors::param_lines(&text);
     let mut out = String::from("| parameter | value | source or calibration |\n|---|---|---|\n");
     for (name, value) in resolved.params().names() {
-        let key =
-            name.rsplit_once('.').filter(|(_, last)| last.parse::<usize>().is_ok()).map_or(name.as_str(), |(k, _)| k);
+        // A tuple's or a series' elements (`name.0`, `name.2.1`) share their line's comment.
+        let mut key = name.as_str();
+        while let Some((k, _)) = key.rsplit_once('.').filter(|(_, last)| last.parse::<usize>().is_ok()) {
+            key = k;
+        }
         let comment = comments.iter().find(|p| p.key == key).map(|p| p.comment.as_str()).unwrap_or("");
         out.push_str(&format!("| `{name}` | {} | {} |\n", output::fmt_num(value), comment.replace('|', "/")));
     }

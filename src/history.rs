@@ -109,7 +109,7 @@ impl Outcome {
 }
 
 /// The kinds of target a targets file may hold.
-pub const TARGET_KINDS: &[&str] = &["at", "delta", "event", "event_date"];
+pub const TARGET_KINDS: &[&str] = &["at", "delta", "mean", "event", "event_date"];
 
 /// Reads a targets file; an error (exit code 2) when a row is unreadable, names an unknown
 /// kind or metric, or when the file holds no target at all.
@@ -130,7 +130,7 @@ pub fn load_targets(path: &Path) -> Result<Vec<Target>, CommandError> {
                 TARGET_KINDS.join(", ")
             )));
         }
-        if matches!(t.kind.as_str(), "at" | "delta") && !crate::metrics::METRICS.contains(&t.metric.as_str()) {
+        if matches!(t.kind.as_str(), "at" | "delta" | "mean") && !crate::metrics::METRICS.contains(&t.metric.as_str()) {
             return Err(CommandError::Input(format!("{shown}:{row}: target `{}`: no metric `{}`", t.id, t.metric)));
         }
         if t.kind == "event_date" && !(t.metric.starts_with("event:") || t.metric.starts_with("rule:")) {
@@ -228,11 +228,19 @@ fn asks_about(t: &Target, kind: &str, detail: &str) -> bool {
     t.kind == "event" || (t.kind == "event_date" && dates(t, kind, detail))
 }
 
-/// The value of an `at` or `delta` target in one run.
+/// The value of an `at`, `delta` or `mean` target in one run.
 fn run_value(t: &Target, rows: &[(String, f64)]) -> Option<f64> {
     let at = |date: &str| rows.iter().rev().find(|(d, _)| d.as_str() <= date).map(|r| r.1);
     if t.kind == "at" {
         at(&t.date_from)
+    } else if t.kind == "mean" {
+        // The mean of the weeks between the two dates (a survey's months, not one week).
+        let inside: Vec<f64> = rows
+            .iter()
+            .filter(|(d, _)| d.as_str() >= t.date_from.as_str() && d.as_str() <= t.date_to.as_str())
+            .map(|r| r.1)
+            .collect();
+        (!inside.is_empty()).then(|| inside.iter().sum::<f64>() / inside.len() as f64)
     } else {
         // The increase between the two dates: from the last row before the first date to the
         // last row on or before the second.
@@ -265,7 +273,7 @@ fn score_target(t: &Target, series: &Series, runs: &BTreeSet<usize>, events: &[E
     let mut values: Vec<f64> = Vec::new();
     let (mut low, mut central, mut high) = (number(&t.low), number(&t.central), number(&t.high));
     match t.kind.as_str() {
-        "at" | "delta" => {
+        "at" | "delta" | "mean" => {
             let per_run = series.get(&t.metric).into_iter().flat_map(|m| m.values());
             values.extend(per_run.filter_map(|rows| run_value(t, rows)));
         }

@@ -34,6 +34,16 @@ pub struct Sources {
     /// Shares and ratios of the towns' food.
     pub bag_share: f64,
     pub urban_food_ratio: f64,
+    /// Money: million rubles in circulation, the price level (1913 = 1), the real wage
+    /// (November 1917 = 1).
+    pub money_stock: f64,
+    pub price_level: f64,
+    pub real_wage: f64,
+    /// Grain prices (rubles per pood): free (in the Soviet towns) and fixed (the state's).
+    pub free_price: f64,
+    pub fixed_price: f64,
+    /// Poods of bag-trade grain seized at the checkpoints (cumulative).
+    pub bag_seized: f64,
     /// Indices, 1913 = 1.
     pub industrial_output: f64,
     pub gdp: f64,
@@ -118,6 +128,25 @@ pub const TABLE: &[Metric] = &[
         s.bag_share
     }),
     m("urban_food_ratio", "ratio", "food reaching Soviet cities / their need", |s| s.urban_food_ratio),
+    m("money_stock_bn", "billion rubles", "paper money in circulation (an input: Nansen 1923, Pipes 1990)", |s| {
+        s.money_stock / 1000.0
+    }),
+    m("price_index", "index, 1913 = 1", "price level: money × velocity / real output", |s| s.price_level),
+    m("money_real_value_m", "million 1913 rubles", "money in circulation / price level", |s| {
+        s.money_stock / s.price_level.max(f64::MIN_POSITIVE)
+    }),
+    m("real_wage_index", "index, November 1917 = 1", "money wages / price level", |s| s.real_wage),
+    m(
+        "free_grain_price",
+        "rubles per pood",
+        "free (bag-trade) grain price in Soviet towns, mean over the grain sold",
+        |s| s.free_price,
+    ),
+    m("fixed_grain_price", "rubles per pood", "the state's fixed grain price", |s| s.fixed_price),
+    m("free_fixed_price_ratio", "ratio", "free_grain_price / fixed_grain_price", |s| {
+        s.free_price / s.fixed_price.max(f64::MIN_POSITIVE)
+    }),
+    m("bag_seized_cum_mpoods", "million poods", "bag-trade grain seized at the checkpoints", |s| s.bag_seized / 1e6),
     m("industrial_output_index", "index, 1913 = 1", "industrial production", |s| s.industrial_output),
     m("gdp_index", "index, 1913 = 1", "output per head, agriculture and industry", |s| s.gdp),
     m("red_army", "people", "ration strength of the Red Army", |s| s.red_army),

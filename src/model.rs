@@ -408,6 +408,24 @@ pub struct Economy {
     pub urban_food_ratio: f64,
     /// Food ratio of the towns of each region this week.
     pub city_food: Vec<f64>,
+    /// Grain need of the towns of each region this week (poods).
+    pub town_need: Vec<f64>,
+    /// Paper money in circulation (million rubles), the price level (1913 = 1) and the price
+    /// level of the first week.
+    pub money_stock: f64,
+    pub price_level: f64,
+    pub base_price_level: f64,
+    /// Money wages over the price level, against the first week's.
+    pub real_wage: f64,
+    /// The state's fixed grain price (rubles per pood).
+    pub fixed_price: f64,
+    /// Free grain prices in real terms (1913 rubles per pood): in the towns of each region,
+    /// their mean over the grain sold this week, and what the peasants get in the villages.
+    pub town_price: Vec<f64>,
+    pub free_price: f64,
+    pub village_price: f64,
+    /// Bag-trade grain seized at the checkpoints since the start (poods).
+    pub bag_seized: f64,
     pub industrial_output: f64,
     pub fuel: f64,
     /// Manufactured goods available to peasants, index 1913 = 1.

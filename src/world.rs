@@ -398,7 +398,7 @@ fn war(s: &Scenario) -> War {
     }
 }
 
-fn economy(s: &Scenario, pop: &crate::scenario::PopulationParams) -> Economy {
+fn economy(s: &Scenario, pop: &crate::scenario::PopulationParams, grain_price: f64) -> Economy {
     let total_pop: f64 = s.regions.iter().map(|r| r.population).sum();
     let army_share = pop.old_army / total_pop;
     let base_sown: f64 = s.regions.iter().map(|r| r.population * (1.0 - r.urban_share) * (1.0 - army_share)).sum();
@@ -407,6 +407,11 @@ fn economy(s: &Scenario, pop: &crate::scenario::PopulationParams) -> Economy {
         state_stock: pop.state_grain_stock,
         urban_food_ratio: 1.0,
         city_food: vec![1.0; s.regions.len()],
+        town_need: vec![0.0; s.regions.len()],
+        town_price: vec![grain_price; s.regions.len()],
+        free_price: grain_price,
+        village_price: grain_price,
+        fixed_price: grain_price,
         industrial_output: 1.0,
         fuel: 1.0,
         goods: 1.0,
@@ -492,7 +497,7 @@ pub fn build(resolved: &Resolved, seed: u64, scale: u32, threads: usize) -> Worl
     world.insert_resource(soviets);
     world.insert_resource(government(s, pop));
     world.insert_resource(war(s));
-    world.insert_resource(economy(s, pop));
+    world.insert_resource(economy(s, pop, p.market.grain_price_1913));
     world.insert_resource(Kronstadt {
         state: KronstadtState::Loyal,
         petrograd_signal: 0.0,

@@ -406,12 +406,15 @@ pub(crate) fn metric_chart(src: &Source, metric: &str, t: Theme) -> Option<Metri
 }
 
 /// The metrics of the dashboard of a run or ensemble, in reading order.
-pub const DASHBOARD_METRICS: [&str; 9] = [
+pub const DASHBOARD_METRICS: [&str; 12] = [
     "red_army",
     "white_armies",
     "petrograd_population",
     "grain_procured_cum_mpoods",
     "urban_food_ratio",
+    "bag_trade_share",
+    "free_fixed_price_ratio",
+    "money_real_value_m",
     "uprisings_cum",
     "soviet_democracy_index",
     "party_members",

@@ -14,6 +14,7 @@ pub struct Params {
     pub agriculture: AgricultureParams,
     pub procurement: ProcurementParams,
     pub cities: CitiesParams,
+    pub market: MarketParams,
     pub war: WarParams,
     pub repression: RepressionParams,
     pub loyalty: LoyaltyParams,
@@ -81,7 +82,8 @@ pub struct AgricultureParams {
     pub spoilage_per_year: f64,
     /// Fall in sown area per unit of expected take (share of harvest) (seed 004 E4).
     pub sowing_take_elasticity: f64,
-    /// Rise in sown area per unit of goods index above 1 (seed 002 L1065-1069).
+    /// Elasticity of the sown area to the terms of trade: the goods index times the real
+    /// grain price a household expects (seed 002 L1065-1069 for the direction).
     pub sowing_goods_elasticity: f64,
     /// Least share of land a household sows whatever happens.
     pub sowing_floor: f64,
@@ -122,14 +124,54 @@ pub struct ProcurementParams {
     pub detection: f64,
     /// Tax in kind: share of the harvest owed, collected over the campaign.
     pub tax_rate: f64,
-    /// Share of the surplus sold to bag traders and the market per week where trade is free.
+    /// Share of the surplus sold to bag traders and the market per week where trade is free,
+    /// at the grain price of 1913.
     pub trade_rate: f64,
-    /// Share of the bag trade that suppression stops.
+    /// Share of the free price a seller expects to lose to the ban on private trade while the
+    /// bag trade is suppressed (the risk of selling).
     pub suppression: f64,
     /// Whites and occupiers: share of the surplus taken per week in their regions.
     pub other_take: f64,
     /// Share of bag-trade grain that reaches a city each week (the rest is on the way).
     pub bag_arrival: f64,
+}
+
+/// Money, prices and the free grain market (the bag trade as trade).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketParams {
+    /// Paper money in circulation: (year, month, million rubles) on the first day of the month,
+    /// in date order; between two points the stock grows at a constant rate, after the last
+    /// at the rate of the last interval.
+    pub money_stock: Vec<(i32, u32, f64)>,
+    /// Money in circulation in 1913 (million rubles), where the price index is 1.
+    pub money_1913: f64,
+    /// Flight from money: velocity = exp(this × the money stock's growth over the past year,
+    /// in logs), so that the price level rises faster than the money stock when it grows fast.
+    pub flight_from_money: f64,
+    /// The grain price of 1913 (rubles per pood): the unit of real grain prices.
+    pub grain_price_1913: f64,
+    /// Elasticity of the state's fixed grain price to the price level (1 = fully indexed).
+    pub fixed_price_indexation: f64,
+    /// Elasticity of money wages to the price level (1 = fully indexed).
+    pub wage_indexation: f64,
+    /// Share of the towns' market purchases paid out of money wages (the rest by barter and
+    /// other means that emission does not erode).
+    pub wage_share_of_purchases: f64,
+    /// What the towns spend on market grain per person per week when the rations cover
+    /// nothing, at the real wage of November 1917 (1913 rubles).
+    pub market_budget: f64,
+    /// Transport and the trader's trip: the town price over the village price per unit of a
+    /// region's distance from the grain (its shortfall of grain per rural person below the
+    /// best-endowed region's), divided by the share of deliveries the railways carry.
+    pub transport_cost: f64,
+    /// Share of the bag trade's grain seized at the checkpoints (the zagraditel'nye otriady)
+    /// while the bag trade is suppressed; it goes to the state's stock.
+    pub checkpoint_seizure: f64,
+    /// Elasticity of peasant marketings to the real price they get.
+    pub marketing_elasticity: f64,
+    /// Largest share of the towns' grain need the rations cover.
+    pub ration_ceiling: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

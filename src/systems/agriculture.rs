@@ -18,13 +18,31 @@ pub fn weekly_need(params: &crate::scenario::Params, region: &Region, people: f6
     (people * a.consumption_norm * (1.0 - region.other_food_share) / 52.0, people * a.fodder_per_person / 52.0)
 }
 
+/// What a pood of grain is worth to a peasant household, against 1913: the manufactured
+/// goods there are to buy (1913 = 1), the real free price less the risk of selling, and the
+/// real fixed price of what the state takes.
+#[derive(Clone, Copy, Debug)]
+pub struct Terms {
+    pub goods: f64,
+    pub free_price: f64,
+    pub fixed_price: f64,
+}
+
+impl Terms {
+    /// Terms of trade as before the war.
+    pub const PRE_WAR: Terms = Terms { goods: 1.0, free_price: 1.0, fixed_price: 1.0 };
+}
+
 /// The share of its land a household decides to sow: less when it expects its surplus to be
-/// taken, more when there are goods to buy.
-pub fn sowing_share(params: &crate::scenario::Params, expected_take: f64, goods: f64) -> f64 {
+/// taken, more when what it keeps buys more (the expected real return: the free price on
+/// what it keeps, the fixed price on what it expects to surrender, times the goods to buy).
+pub fn sowing_share(params: &crate::scenario::Params, expected_take: f64, terms: &Terms) -> f64 {
     let a = &params.agriculture;
     let take_effect = 1.0 - a.sowing_take_elasticity * params.mechanisms.requisition_sowing * expected_take;
-    let goods_effect = 1.0 + a.sowing_goods_elasticity * (goods - 1.0);
-    (take_effect * goods_effect).clamp(a.sowing_floor, 1.0)
+    let price = (1.0 - expected_take) * terms.free_price + expected_take * terms.fixed_price;
+    // The elasticity at the pre-war terms of trade (1 = 1913), as a straight line.
+    let terms_effect = 1.0 + a.sowing_goods_elasticity * (terms.goods * price - 1.0);
+    (take_effect * terms_effect).clamp(a.sowing_floor, 1.0)
 }
 
 /// Takes up to `amount` from the open stock, then from the hidden stock; returns what was taken.
@@ -53,7 +71,7 @@ pub struct AgricultureWeek<'a> {
     /// Region of each district.
     district_region: &'a [u16],
     regions: Vec<RegionFarm>,
-    goods: f64,
+    terms: Terms,
     pub spring: bool,
     pub winter: bool,
     pub harvest: bool,
@@ -67,7 +85,7 @@ impl<'a> AgricultureWeek<'a> {
         params: &'a crate::scenario::Params,
         geography: &'a Geography,
         weather: &[f64],
-        goods: f64,
+        terms: Terms,
     ) -> AgricultureWeek<'a> {
         let a = &params.agriculture;
         let regions = geography
@@ -89,7 +107,7 @@ impl<'a> AgricultureWeek<'a> {
             params,
             district_region: &geography.district_region,
             regions,
-            goods,
+            terms,
             spring: clock.date.week_contains(a.spring_sowing.0, a.spring_sowing.1),
             winter: clock.date.week_contains(a.winter_sowing.0, a.winter_sowing.1),
             harvest: clock.date.week_contains(a.harvest.0, a.harvest.1),
@@ -155,7 +173,7 @@ pub fn farm(week: &AgricultureWeek, person: &Person, household: &mut Household, 
     if week.spring || week.winter {
         let share = if week.winter { a.winter_crop_share } else { 1.0 - a.winter_crop_share };
         let planned =
-            f64::from(household.land) * share * sowing_share(week.params, household.expected_take.into(), week.goods);
+            f64::from(household.land) * share * sowing_share(week.params, household.expected_take.into(), &week.terms);
         let available = household.grain + household.hidden;
         let area = planned.min(available / region.seed_per_area);
         sums.seed += draw(household, area * region.seed_per_area);
@@ -201,22 +219,29 @@ mod tests {
     #[test]
     fn more_expected_requisition_means_less_sowing() {
         let params = crate::testing::params();
-        let calm = sowing_share(&params, 0.0, 1.0);
-        let feared = sowing_share(&params, 0.4, 1.0);
+        let calm = sowing_share(&params, 0.0, &Terms::PRE_WAR);
+        let feared = sowing_share(&params, 0.4, &Terms::PRE_WAR);
         assert!(feared < calm, "{feared} !< {calm}");
     }
 
     #[test]
-    fn goods_to_buy_mean_more_sowing() {
+    fn goods_to_buy_and_a_better_price_mean_more_sowing() {
         let params = crate::testing::params();
-        assert!(sowing_share(&params, 0.2, 0.3) < sowing_share(&params, 0.2, 1.0));
+        let poor = Terms { goods: 0.3, free_price: 1.0, fixed_price: 0.3 };
+        assert!(sowing_share(&params, 0.2, &poor) < sowing_share(&params, 0.2, &Terms::PRE_WAR));
+        let dearer = Terms { free_price: 2.0, ..poor };
+        assert!(sowing_share(&params, 0.2, &dearer) > sowing_share(&params, 0.2, &poor));
+        // A fixed price that has lost its value weighs on those who expect to surrender more.
+        let fixed_up = Terms { fixed_price: 1.0, ..poor };
+        assert!(sowing_share(&params, 0.4, &fixed_up) > sowing_share(&params, 0.4, &poor));
     }
 
     #[test]
     fn switching_the_mechanism_off_removes_the_sowing_response() {
         let mut params = crate::testing::params();
         params.mechanisms.requisition_sowing = 0.0;
-        assert_eq!(sowing_share(&params, 0.0, 1.0), sowing_share(&params, 0.6, 1.0));
+        let flat = Terms { fixed_price: 1.0, ..Terms::PRE_WAR };
+        assert_eq!(sowing_share(&params, 0.0, &flat), sowing_share(&params, 0.6, &flat));
     }
 
     #[test]

@@ -33,41 +33,30 @@ pub fn output_index(
         * productivity
 }
 
-/// The towns' supply this week: the army eats first from the state's stock, the towns get
-/// what the state releases after and what the bag traders bring. Needs come from the census
-/// (the workers present at the end of last week).
+/// The towns' rations this week: the army eats first from the state's stock, the towns get
+/// what the state releases after, up to the ration norms. Needs come from the census (the
+/// workers present at the end of last week); the free market (`market::clear`) adds the rest.
 pub fn supply(now: &Now, census: &Census, env: &Environment, economy: &mut Economy) {
     let Now { clock, params, geography, control } = *now;
     let c = &params.cities;
     let norm = params.agriculture.consumption_norm / 52.0;
-    let urban_need: f64 = (0..geography.regions.len())
-        .filter(|r| control.soviet(*r as u16))
-        .map(|r| census.workers_by_region[r] * norm * (1.0 - geography.regions[r].other_food_share))
-        .sum();
+    for (r, region) in geography.regions.iter().enumerate() {
+        economy.town_need[r] = census.workers_by_region[r] * norm * (1.0 - region.other_food_share);
+    }
+    let urban_need: f64 =
+        (0..geography.regions.len()).filter(|r| control.soviet(*r as u16)).map(|r| economy.town_need[r]).sum();
     let army_need = census.red_army * c.army_ration / 52.0;
     economy.state_stock *= 1.0 - c.state_losses;
     let release = (economy.state_stock * c.release_rate).min(economy.state_stock);
     let to_army = release.min(army_need);
-    let to_cities = (release - to_army).min(urban_need);
+    let to_cities = (release - to_army).min(urban_need * params.market.ration_ceiling);
     economy.state_stock -= to_army + to_cities;
     // In a transport crisis only part of what is sent arrives; the rest waits in the depots.
     let arrives = env.transport(clock.date);
     economy.state_stock += to_cities * (1.0 - arrives);
-    let to_cities = to_cities * arrives;
-    // Bag traders arrive with a share of what they bought; the towns buy what they still need
-    // after the rations, and the rest is sold and eaten on the way (it never comes back).
-    let arriving = economy.bag_in_transit * params.procurement.bag_arrival;
-    let bag = (arriving * arrives).min((urban_need - to_cities).max(0.0));
-    economy.bag_in_transit -= arriving;
-    economy.state_to_cities = to_cities;
-    economy.bag_to_cities = bag;
+    economy.state_to_cities = to_cities * arrives;
     economy.urban_need = urban_need;
-    economy.urban_food_ratio = if urban_need > 0.0 { (to_cities + bag) / urban_need } else { 1.0 };
     economy.army_food = if army_need > 0.0 { to_army / army_need } else { 1.0 };
-    for r in 0..geography.regions.len() {
-        economy.city_food[r] =
-            if control.soviet(r as u16) { economy.urban_food_ratio.min(1.0) } else { c.market_food_ratio };
-    }
 }
 
 /// What the towns' households need to know this week.

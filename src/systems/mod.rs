@@ -10,6 +10,7 @@ pub mod demography;
 pub mod events;
 pub mod kronstadt;
 pub mod loyalty;
+pub mod market;
 pub mod metrics;
 pub mod party;
 pub mod procurement;

@@ -20,6 +20,7 @@ use crate::systems::agriculture::{self, AgricultureWeek, FarmSums};
 use crate::systems::cities::{self, TownWeek};
 use crate::systems::demography::{self, DemographySums, DemographyWeek};
 use crate::systems::loyalty::{self, LoyaltyInputs, LoyaltySums, LoyaltyWeek};
+use crate::systems::market;
 use crate::systems::metrics::{self as census, CensusSums};
 use crate::systems::procurement::{self, ProcurementSums, ProcurementWeek};
 use crate::systems::repression::{self, RepressionSums, RepressionWeek};
@@ -69,24 +70,20 @@ pub fn land(
 ) {
     let now = common.now();
     let n = districts.population.len();
-    let farm_week = AgricultureWeek::new(now.clock, now.params, now.geography, &now.control.weather, economy.goods);
-    let campaign = ProcurementWeek::new(&now, &government, &districts, economy.goods);
+    let terms = market::terms(now.params, &government.policy, &economy);
+    let farm_week = AgricultureWeek::new(now.clock, now.params, now.geography, &now.control.weather, terms);
+    let week = ProcurementWeek::new(&now, &government, &districts, &economy);
     let (farm, procured) = agents.pass(
-        || (FarmSums::default(), campaign.as_ref().map(|_| ProcurementSums::new(n))),
+        || (FarmSums::default(), ProcurementSums::new(n)),
         |sums, chunk| {
             for i in 0..chunk.len() {
                 agriculture::farm(&farm_week, &chunk.person[i], &mut chunk.household[i], &mut sums.0);
-                if let (Some(week), Some(procured)) = (&campaign, &mut sums.1) {
-                    procurement::procure(week, &chunk.person[i], &mut chunk.household[i], &chunk.mind[i], procured);
-                }
+                procurement::procure(&week, &chunk.person[i], &mut chunk.household[i], &chunk.mind[i], &mut sums.1);
             }
         },
     );
     agriculture::book(&farm_week, &farm, &mut economy, &mut ledger);
-    match procured {
-        Some(sums) => procurement::book(&sums, &mut districts, &mut economy, &mut ledger),
-        None => districts.take_share.iter_mut().for_each(|s| *s = 0.0),
-    }
+    procurement::book(&procured, &mut districts, &mut economy, &mut ledger);
 }
 
 /// What the towns' supply and the Cheka's deployment change.
@@ -108,7 +105,9 @@ pub fn supply_and_deploy(
 ) {
     let SupplyState { mut government, mut districts, mut economy, mut deployment } = state;
     let now = common.now();
+    market::money(&now, &mut economy);
     cities::supply(&now, &census, &env, &mut economy);
+    market::clear(&now, &census, &env, &government.policy, &mut economy);
     cities::industry(&now, &census, &government, &war, &mut economy);
     deployment.arrest_chance = repression::deploy(&now, &census, &mut government, &mut districts);
 }

@@ -11,8 +11,8 @@
 
 use crate::date::Date;
 use crate::model::*;
-use crate::scenario::{Controller, Procurement, Tolerance};
-use crate::systems::{agriculture, in_months};
+use crate::scenario::{Controller, Procurement};
+use crate::systems::{agriculture, in_months, market};
 
 /// Weeks from `date` to the next harvest.
 fn weeks_to_harvest(date: Date, harvest: (u32, u32)) -> f64 {
@@ -41,7 +41,7 @@ pub fn hiding(params: &crate::scenario::Params, visible_surplus: f64, grievance:
     (params.procurement.hiding_rate * grievance * (1.0 - coverage) * visible_surplus).max(0.0)
 }
 
-/// What the procurement campaign needs to know this week; `None` outside the campaign.
+/// What procurement and the market need to know this week.
 pub struct ProcurementWeek<'a> {
     params: &'a crate::scenario::Params,
     district_region: &'a [u16],
@@ -49,27 +49,29 @@ pub struct ProcurementWeek<'a> {
     /// Per region: the norm a household keeps per person until the harvest, and seed per area.
     keep_per_person: Vec<f64>,
     seed_per_area: Vec<f64>,
+    /// Whether the procurement campaign is on (the market runs all year).
+    campaign: bool,
     coverage: f64,
     regime: Procurement,
+    /// Share of the surplus sold per week in Soviet regions, at this week's free price and risk.
     trade_rate: f64,
+    /// Deliveries at the fixed price against the first week's, as the fixed price loses value.
+    fixed_incentive: f64,
     campaign_weeks: f64,
     goods: f64,
     streams: AgentStreams,
 }
 
 impl<'a> ProcurementWeek<'a> {
-    /// The week's campaign, or `None` outside the campaign months.
+    /// The week's procurement and sales.
     pub fn new(
         now: &crate::systems::Now<'a>,
         government: &Government,
         districts: &Districts,
-        goods: f64,
-    ) -> Option<ProcurementWeek<'a>> {
+        economy: &Economy,
+    ) -> ProcurementWeek<'a> {
         let crate::systems::Now { clock, params, geography, control } = *now;
-        let p = &params.procurement;
-        if !in_months(clock.date.month(), p.campaign) {
-            return None;
-        }
+        let (p, m) = (&params.procurement, &params.market);
         let weeks_left = weeks_to_harvest(clock.date, params.agriculture.harvest);
         let months = if p.campaign.0 <= p.campaign.1 {
             p.campaign.1 - p.campaign.0 + 1
@@ -84,20 +86,24 @@ impl<'a> ProcurementWeek<'a> {
             .filter(|(_, d)| !d.urban && control.soviet(d.region))
             .map(|(i, _)| districts.population[i])
             .sum();
-        let trade_open = government.policy.bag_trade == Tolerance::Tolerated;
-        Some(ProcurementWeek {
+        let risk = market::selling_risk(params, &government.policy);
+        let inflation =
+            if economy.base_price_level > 0.0 { economy.price_level / economy.base_price_level } else { 1.0 };
+        ProcurementWeek {
             params,
             district_region: &geography.district_region,
             controller: &control.controller,
             keep_per_person: geography.regions.iter().map(|r| norm_keep(params, r, 1.0, 0.0, weeks_left)).collect(),
             seed_per_area: geography.regions.iter().map(|r| agriculture::seed_per_area(params, r)).collect(),
+            campaign: in_months(clock.date.month(), p.campaign),
             coverage: (government.policy.food_army / (rural_soviet * p.food_army_full).max(1.0)).min(1.0),
             regime: government.policy.procurement,
-            trade_rate: if trade_open { p.trade_rate } else { p.trade_rate * (1.0 - p.suppression) },
+            trade_rate: p.trade_rate * market::sale_factor(m, economy.village_price, risk),
+            fixed_incentive: inflation.powf((m.fixed_price_indexation - 1.0) * m.marketing_elasticity),
             campaign_weeks: months as f64 * 52.0 / 12.0,
-            goods,
+            goods: economy.goods,
             streams: AgentStreams::new(clock.seed, clock.tick, Stream::Procurement),
-        })
+        }
     }
 }
 
@@ -152,10 +158,17 @@ pub fn procure(
     let surplus = (household.grain - keep).max(0.0);
     sums.stock_by_district[d] += household.grain + household.hidden;
     let (take, sold) = match week.controller[r] {
+        Controller::Soviet if !week.campaign => {
+            let sold = (week.trade_rate * surplus).min(household.grain);
+            household.grain -= sold;
+            sums.to_soviet_cities += sold;
+            (0.0, sold)
+        }
         Controller::Soviet => soviet_procurement(week, person, household, mind, keep, surplus, sums),
         Controller::White | Controller::CentralPowers => {
             let p = &week.params.procurement;
-            let take = (p.other_take * surplus).min(household.grain);
+            let levy = if week.campaign { p.other_take } else { 0.0 };
+            let take = (levy * surplus).min(household.grain);
             household.grain -= take;
             sums.other_take += take;
             let sold = (p.trade_rate * (household.grain - keep).max(0.0)).min(household.grain);
@@ -192,7 +205,7 @@ fn soviet_procurement(
         Procurement::GrainMonopoly => {
             // Deliveries at fixed prices, and where the food detachments are out (the "food
             // dictatorship" of May 1918), requisition of the surplus.
-            let delivered = p.monopoly_delivery * week.goods.min(1.0) * surplus;
+            let delivered = p.monopoly_delivery * week.goods.min(1.0) * week.fixed_incentive * surplus;
             let error = week.streams.agent(person.id).uniform();
             let seized = requisition(params, household.grain - delivered, keep, coverage, error);
             take = delivered + seized;
@@ -216,7 +229,10 @@ fn soviet_procurement(
         }
     };
     if matches!(week.regime, Procurement::Razverstka | Procurement::GrainMonopoly) {
-        let hide = hiding(params, (household.grain - take - keep).max(0.0), mind.grievance as f64, coverage);
+        // What the household neither surrenders nor sells it may hide: the better the free
+        // price, the more it sells and the less it keeps back.
+        let visible = (household.grain - take - sold - keep).max(0.0);
+        let hide = hiding(params, visible, mind.grievance as f64, coverage);
         household.grain -= hide;
         household.hidden += hide;
     }
@@ -269,6 +285,64 @@ mod tests {
         let params = crate::testing::params();
         assert!(hiding(&params, 50.0, 0.8, 0.3) > hiding(&params, 50.0, 0.1, 0.3));
         assert!(hiding(&params, 50.0, 0.5, 0.9) < hiding(&params, 50.0, 0.5, 0.1));
+    }
+
+    /// A week of razverstka for one household in a Soviet region, selling at `trade_rate`.
+    fn razverstka_week<'a>(
+        params: &'a crate::scenario::Params,
+        region: &'a [u16],
+        controller: &'a [Controller],
+        trade_rate: f64,
+    ) -> ProcurementWeek<'a> {
+        ProcurementWeek {
+            params,
+            district_region: region,
+            controller,
+            keep_per_person: vec![10.0],
+            seed_per_area: vec![1.0],
+            campaign: true,
+            coverage: 0.3,
+            regime: Procurement::Razverstka,
+            trade_rate,
+            fixed_incentive: 1.0,
+            campaign_weeks: 40.0,
+            goods: 0.3,
+            streams: AgentStreams::new(1, 1, Stream::Procurement),
+        }
+    }
+
+    #[test]
+    fn a_higher_free_price_means_more_sold_and_less_hidden() {
+        let params = crate::testing::params();
+        let (region, controller) = ([0u16], [Controller::Soviet]);
+        let person = Person {
+            id: 7,
+            role: Role::Peasant,
+            origin: Role::Peasant,
+            status: Status::Quiet,
+            army: Army::None,
+            district: 0,
+            home: 0,
+            weight: 1,
+            front: u8::MAX,
+            jailed_until: 0,
+            village_ties: false,
+            industrial: false,
+        };
+        let mut mind = Mind::new(0.3, 0.5, 1.0, crate::scenario::Party::Sr);
+        mind.grievance = 0.6;
+        let outcome = |village_price: f64| {
+            let rate = params.procurement.trade_rate * market::sale_factor(&params.market, village_price, 0.6);
+            let week = razverstka_week(&params, &region, &controller, rate);
+            let mut household = Household { grain: 100.0, land: 1.0, ..Default::default() };
+            let mut sums = ProcurementSums::new(1);
+            procure(&week, &person, &mut household, &mind, &mut sums);
+            (sums.to_soviet_cities, household.hidden)
+        };
+        let (sold_cheap, hidden_cheap) = outcome(1.0);
+        let (sold_dear, hidden_dear) = outcome(4.0);
+        assert!(sold_dear > sold_cheap, "sold {sold_dear} !> {sold_cheap}");
+        assert!(hidden_dear < hidden_cheap, "hidden {hidden_dear} !< {hidden_cheap}");
     }
 
     #[test]
