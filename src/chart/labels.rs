@@ -205,6 +205,11 @@ pub const EVENTS: &[EventLabel] = &[
     e("legion_revolt", "Czechoslovak Legion revolts"),
     e("front_opened", "A front opens"),
     e("front_closed", "A front closes"),
+    e("armistice_poland", "Armistice with Poland"),
+    e("armistice_white", "Peace ends a White front"),
+    e("armistice_central_powers", "Armistice with the Central Powers"),
+    e("white_furthest_advance", "The Whites' furthest advance"),
+    e("whites_defeated", "No White army left in the field"),
     e("region_control_changed", "A region changes hands"),
     e("uprising_started", "A district uprising"),
     e("regional_rising", "A regional rising"),
@@ -275,6 +280,9 @@ pub const TARGETS: &[(&str, &str)] = &[
     ("one_party_soviets_before_war", "Party pluralism before the war (25 May 1918)"),
     ("centralisation_before_war", "Centralisation's rise before the war"),
     ("centralisation_first_war_year", "Centralisation's rise in the first war year"),
+    ("whites_furthest_advance", "The Whites' furthest advance (Orel, October 1919)"),
+    ("wrangel_evacuation", "The last White front gone (Wrangel's evacuation, November 1920)"),
+    ("riga_armistice", "Armistice with Poland (Riga, October 1920)"),
 ];
 
 /// The label of a metric, if it has one.

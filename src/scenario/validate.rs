@@ -146,6 +146,16 @@ fn check_events_and_rules(errors: &mut Vec<String>, s: &Scenario, known: &Known)
             {
                 errors.push(format!("{what}: {}", unknown("metric", m, metric_names)));
             }
+            match c {
+                Condition::Holds(region, _) => known.region(errors, &what, region),
+                Condition::FrontThrownBack(front, weeks) => {
+                    known.front(errors, &what, front);
+                    if !(*weeks >= 0.0) {
+                        errors.push(format!("{what}: FrontThrownBack weeks is {weeks}, but must not be negative"));
+                    }
+                }
+                _ => {}
+            }
         }
         check_action(errors, &what, &r.action, known);
     }
@@ -220,7 +230,8 @@ fn check_action(errors: &mut Vec<String>, what: &str, a: &Action, known: &Known)
         Action::LegionRevolt { front, .. }
         | Action::OpenFront { front, .. }
         | Action::SetExternalForces { front, .. }
-        | Action::CloseFront { front, .. } => known.front(errors, what, front),
+        | Action::CloseFront { front, .. }
+        | Action::Armistice { front, .. } => known.front(errors, what, front),
         Action::CentralPowersCollapse { regions } => regions.iter().for_each(|h| known.region(errors, what, &h.region)),
         Action::SetControl { region, .. } => known.region(errors, what, region),
         Action::DeclareRedTerror { terror } => check_share(errors, &format!("{what}: terror"), *terror),

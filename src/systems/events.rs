@@ -32,6 +32,8 @@ pub enum Check {
     Happened(String),
     InGovernment(Party),
     NotInGovernment(Party),
+    Holds(String, Controller),
+    FrontThrownBack(String, f64),
 }
 
 impl Check {
@@ -45,6 +47,8 @@ impl Check {
             Condition::Happened(kind) => Check::Happened(kind.clone()),
             Condition::InGovernment(p) => Check::InGovernment(*p),
             Condition::NotInGovernment(p) => Check::NotInGovernment(*p),
+            Condition::Holds(region, c) => Check::Holds(region.clone(), *c),
+            Condition::FrontThrownBack(front, weeks) => Check::FrontThrownBack(front.clone(), *weeks),
         }
     }
 }
@@ -119,6 +123,13 @@ fn check_holds(world: &World, check: &Check) -> bool {
         Check::Happened(kind) => world.resource::<EventLog>().happened(kind),
         Check::InGovernment(p) => government.governs(*p),
         Check::NotInGovernment(p) => !government.governs(*p),
+        Check::Holds(region, c) => {
+            region_index(world, region).is_some_and(|r| world.resource::<Control>().controller[r] == *c)
+        }
+        Check::FrontThrownBack(front, weeks) => front_index(world, front).is_some_and(|f| {
+            let f = &world.resource::<War>().fronts[f];
+            f.active && f.weeks_thrown_back >= *weeks
+        }),
     }
 }
 
@@ -320,6 +331,13 @@ fn apply_war_action(world: &mut World, action: &Action, id: &str) {
             }
         }
         Action::CloseFront { front, to } => close_front(world, front, *to, id),
+        Action::Armistice { front, to, name } => {
+            if let Some(f) = front_index(world, front) {
+                let enemy = world.resource::<War>().fronts[f].enemy;
+                log(world, &format!("armistice_{}", enemy.key()), "", 0.0, &format!("{name} ({id})"));
+                close_front(world, front, *to, id);
+            }
+        }
         Action::CentralPowersCollapse { regions } => {
             log(world, "central_powers_collapse", "", 0.0, id);
             for h in regions {
@@ -443,10 +461,11 @@ fn sign_treaty(
 
 fn close_front(world: &mut World, front: &str, to: Controller, id: &str) {
     let Some(f) = front_index(world, front) else { return };
+    // The enemy's base goes to `to` as well (Estonia at Tartu), whoever holds it now.
     let (regions, held) = {
         let war = world.resource::<War>();
         let fr = &war.fronts[f];
-        (fr.regions.clone(), fr.position.floor() as usize)
+        (fr.regions.clone(), fr.position.max(fr.base).floor() as usize)
     };
     world.resource_mut::<War>().fronts[f].active = false;
     world.resource_mut::<War>().fronts[f].external = 0.0;
@@ -461,6 +480,11 @@ fn open_front(world: &mut World, front: &str, external: f64, white_soldiers: f64
     let regions = {
         let mut war = world.resource_mut::<War>();
         let fr = &mut war.fronts[f];
+        if !fr.active {
+            fr.base = position.floor();
+            fr.furthest = 0.0;
+            fr.weeks_thrown_back = 0.0;
+        }
         fr.active = true;
         fr.external += external;
         fr.position = fr.position.max(position).min(fr.regions.len() as f64);
