@@ -150,7 +150,7 @@ fn check_events_and_rules(errors: &mut Vec<String>, s: &Scenario, known: &Known)
                 Condition::Holds(region, _) => known.region(errors, &what, region),
                 Condition::FrontThrownBack(front, weeks) => {
                     known.front(errors, &what, front);
-                    if !(*weeks >= 0.0) {
+                    if weeks.is_nan() || *weeks < 0.0 {
                         errors.push(format!("{what}: FrontThrownBack weeks is {weeks}, but must not be negative"));
                     }
                 }

@@ -404,11 +404,10 @@ pub fn fronts(state: FrontState) {
         .iter()
         .map(|f| f.active && !(f.enemy == Enemy::CentralPowers && government.policy.peace != PeaceStatus::AtWar))
         .collect();
-    let fortune = fortunes(&params, clock.seed, clock.tick, nf);
     let mut enemy_power = enemy_powers(&params, &geography, &env, &clock, &government, &war, white);
-    for (i, power) in enemy_power.iter_mut().enumerate() {
-        war.fronts[i].fortune = fortune[i];
-        *power *= fortune[i];
+    for (i, fortune) in fortunes(&params, clock.seed, clock.tick, nf).into_iter().enumerate() {
+        war.fronts[i].fortune = fortune;
+        enemy_power[i] *= fortune;
     }
     // The Reds concentrate on the main threat (a front's weight is its power raised to
     // `war.front_focus`; 2 is Lanchester's square law), as the party named one "main front" at a
@@ -445,19 +444,11 @@ pub fn fronts(state: FrontState) {
         war.fronts[i].external = (war.fronts[i].external - foreign).max(0.0);
         war.foreign_deaths += foreign;
         war.red_defeat[i] = delta.max(0.0);
-        war.fronts[i].position = new;
-        let front = &mut war.fronts[i];
-        front.furthest = front.furthest.max(new);
-        let thrown_back = front.furthest >= front.base + 0.1 && new < front.base + 0.05;
-        front.weeks_thrown_back = if thrown_back { front.weeks_thrown_back + 1.0 } else { 0.0 };
+        track_line(&mut war.fronts[i], new);
         war.fronts[i].red_soldiers = red_power;
         war.fronts[i].red_power = red_power;
         war.fronts[i].enemy_power = enemy;
-        let enemy_controller = match war.fronts[i].enemy {
-            Enemy::White => Controller::White,
-            Enemy::CentralPowers => Controller::CentralPowers,
-            Enemy::Poland => Controller::National,
-        };
+        let enemy_controller = holder(war.fronts[i].enemy);
         let regions = war.fronts[i].regions.clone();
         let id = war.fronts[i].id.clone();
         let mut map = Handover { clock: &clock, geography: &geography, control: &mut control, log: &mut log };
@@ -484,6 +475,24 @@ pub fn fronts(state: FrontState) {
         &mut Handover { clock: &clock, geography: &geography, control: &mut control, log: &mut log },
     );
     white_progress(&clock, &geography, &districts, &control, &mut war, &mut log);
+}
+
+/// Who holds the regions an enemy takes.
+pub fn holder(enemy: Enemy) -> Controller {
+    match enemy {
+        Enemy::White => Controller::White,
+        Enemy::CentralPowers => Controller::CentralPowers,
+        Enemy::Poland => Controller::National,
+    }
+}
+
+/// Moves a front's line and counts the weeks its enemy has been thrown back to its base after
+/// advancing beyond it (for `FrontThrownBack`).
+fn track_line(front: &mut Front, new: f64) {
+    front.position = new;
+    front.furthest = front.furthest.max(new);
+    let thrown_back = front.furthest >= front.base + 0.1 && new < front.base + 0.05;
+    front.weeks_thrown_back = if thrown_back { front.weeks_thrown_back + 1.0 } else { 0.0 };
 }
 
 /// The Whites' furthest advance and their defeat, as outcomes of the run: the week they held
