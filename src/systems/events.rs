@@ -335,6 +335,20 @@ fn apply_war_action(world: &mut World, action: &Action, id: &str) {
             if let Some(f) = front_index(world, front) {
                 let enemy = world.resource::<War>().fronts[f].enemy;
                 log(world, &format!("armistice_{}", enemy.key()), "", 0.0, &format!("{name} ({id})"));
+                // Ground the enemy holds beyond its base returns to the Soviets (Yudenich's army
+                // was interned in Estonia; it did not hand Petrograd to it).
+                let (regions, base) = {
+                    let fr = &world.resource::<War>().fronts[f];
+                    (fr.regions.clone(), fr.base.floor() as usize)
+                };
+                let holder = crate::systems::war::holder(enemy);
+                for &r in regions.iter().skip(base) {
+                    if world.resource::<Control>().controller[r as usize] == holder {
+                        set_control(world, r as usize, Controller::Soviet, id);
+                    }
+                }
+                let base = world.resource::<War>().fronts[f].base;
+                world.resource_mut::<War>().fronts[f].position = base;
                 close_front(world, front, *to, id);
             }
         }
