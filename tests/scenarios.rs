@@ -181,6 +181,26 @@ fn the_loader_refuses_a_scenario_that_names_an_unknown_event() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn the_loader_refuses_a_war_condition_on_an_unknown_front_or_region() {
+    let dir = std::env::temp_dir().join(format!("revsim-scenarios-war-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("typo.ron");
+    let base = scenarios_dir().join("baseline.ron");
+    std::fs::write(
+        &file,
+        format!(
+            "Scenario(name: \"typo\", extends: {:?}, title: \"t\", changes: [SetRuleTrigger(\"riga_armistice\", \
+             [FrontThrownBack(\"polnad\", 8), Holds(\"ukriane\", soviet)])])",
+            base.display().to_string()
+        ),
+    )
+    .unwrap();
+    let err = scenario::load(Path::new(&file)).unwrap_err().to_string();
+    assert!(err.contains("did you mean `poland`") && err.contains("did you mean `ukraine`"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 // ---------------------------------------------------------------------------------------
 // Kronstadt
 // ---------------------------------------------------------------------------------------
