@@ -370,6 +370,14 @@ pub struct Front {
     pub enemy_power: f64,
     /// Weeks in a row the enemy has been losing ground (for morale).
     pub momentum: f64,
+    /// The enemy's fortune of war this campaign: a multiplier on its power, drawn per run.
+    pub fortune: f64,
+    /// The whole regions the enemy held when the front opened (its base: Estonia for
+    /// Yudenich, none for Poland), the furthest line it reached since, and the weeks in a row
+    /// it has been thrown back to its base after advancing beyond it.
+    pub base: f64,
+    pub furthest: f64,
+    pub weeks_thrown_back: f64,
 }
 
 /// The war: fronts and the state of the armies.
@@ -388,6 +396,10 @@ pub struct War {
     pub white_threat: Vec<f64>,
     /// Defeats this tick per front (ground lost by the Reds), for desertion.
     pub red_defeat: Vec<f64>,
+    /// The most people the Whites have held so far, and the week they held it (their
+    /// furthest advance, logged once they have lost half of it).
+    pub white_peak: f64,
+    pub white_peak_date: Option<crate::date::Date>,
 }
 
 /// Food and the urban economy.

@@ -386,6 +386,10 @@ fn war(s: &Scenario) -> War {
             red_power: 0.0,
             enemy_power: 0.0,
             momentum: 0.0,
+            fortune: 1.0,
+            base: 0.0,
+            furthest: 0.0,
+            weeks_thrown_back: 0.0,
         })
         .collect();
     War {

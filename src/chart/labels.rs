@@ -225,6 +225,11 @@ pub const EVENTS: &[EventLabel] = &[
     e("legion_revolt", "Czechoslovak Legion revolts"),
     e("front_opened", "A front opens"),
     e("front_closed", "A front closes"),
+    e("armistice_poland", "Armistice with Poland"),
+    e("armistice_white", "Peace ends a White front"),
+    e("armistice_central_powers", "Armistice with the Central Powers"),
+    e("white_furthest_advance", "The Whites' furthest advance"),
+    e("whites_defeated", "No White army left in the field"),
     e("region_control_changed", "A region changes hands"),
     e("uprising_started", "A district uprising"),
     e("regional_rising", "A regional rising"),
@@ -308,6 +313,9 @@ pub const TARGETS: &[(&str, &str)] = &[
     ("price_ratio_1918", "Free against fixed grain price, mid-1918"),
     ("price_ratio_1919", "Free against fixed grain price, mid-1919"),
     ("price_index_1921", "Price level, January 1921"),
+    ("whites_furthest_advance", "The Whites' furthest advance (Orel, October 1919)"),
+    ("wrangel_evacuation", "The last White front gone (Wrangel's evacuation, November 1920)"),
+    ("riga_armistice", "Armistice with Poland (Riga, October 1920)"),
 ];
 
 /// The label of a metric, if it has one.

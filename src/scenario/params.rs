@@ -241,6 +241,15 @@ pub struct WarParams {
     pub front_focus: f64,
     /// Regions per week the front moves per unit of log power ratio.
     pub front_speed: f64,
+    /// The same for a foreign regular army (the Central Powers, Poland) moving by rail
+    /// against little resistance: Operation Faustschlag took Pskov, Minsk and Kiev within two
+    /// weeks of 18 February 1918.
+    pub occupation_speed: f64,
+    /// The fortune of war: each front's enemy power is multiplied, campaign by campaign, by a
+    /// draw exp(spread × N(0,1)) of the run (generalship, a river crossing, a broken line).
+    pub battle_spread: f64,
+    /// Weeks a campaign's fortune lasts before the next draw.
+    pub campaign_weeks: f64,
     /// Weekly losses of a side per unit of the opponent's power ratio (share of combatants).
     pub attrition: f64,
     /// Share of losses that are deaths (the rest wounded, captured).

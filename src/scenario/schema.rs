@@ -237,6 +237,16 @@ pub enum Enemy {
     Poland,
 }
 
+impl Enemy {
+    pub fn key(self) -> &'static str {
+        match self {
+            Enemy::White => "white",
+            Enemy::CentralPowers => "central_powers",
+            Enemy::Poland => "poland",
+        }
+    }
+}
+
 /// A front of the civil war: the regions it runs through, from the enemy's base toward Moscow.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -303,6 +313,13 @@ pub enum Action {
     CloseFront {
         front: String,
         to: Controller,
+    },
+    /// An armistice or peace ends the war on a front (Tartu, Riga): it closes as with
+    /// `CloseFront` and `armistice_<enemy>` is logged, so its date can be scored.
+    Armistice {
+        front: String,
+        to: Controller,
+        name: String,
     },
     /// Germany collapses: the Central Powers leave; their regions pass to the given holders.
     CentralPowersCollapse {
@@ -393,6 +410,12 @@ pub enum Condition {
     AnyOf(Vec<Condition>),
     /// The condition does not hold.
     Not(Box<Condition>),
+    /// The region is held by this controller.
+    Holds(String, Controller),
+    /// The front is open and its enemy, after advancing, has been thrown back to the line it
+    /// started from (its base: Estonia for Yudenich, the border for Poland) for at least this
+    /// many weeks: the war there is lost for it and it may treat (Tartu, Riga).
+    FrontThrownBack(String, f64),
 }
 
 impl Condition {

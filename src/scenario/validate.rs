@@ -165,6 +165,13 @@ fn check_conditions(errors: &mut Vec<String>, what: &str, conditions: &[Conditio
                 errors.push(format!("{what}: {}", unknown("metric", m, metric_names)))
             }
             Condition::LeaderActive(id) => known.leader(errors, what, id),
+            Condition::Holds(region, _) => known.region(errors, what, region),
+            Condition::FrontThrownBack(front, weeks) => {
+                known.front(errors, what, front);
+                if weeks.is_nan() || *weeks < 0.0 {
+                    errors.push(format!("{what}: FrontThrownBack weeks is {weeks}, but must not be negative"));
+                }
+            }
             Condition::PolicyIs(p) => check_policy(errors, what, p),
             Condition::Months(a, b) if !(1..=12).contains(a) || !(1..=12).contains(b) => {
                 errors.push(format!("{what}: Months({a}, {b}) must name months 1-12"))
@@ -243,7 +250,8 @@ fn check_action(errors: &mut Vec<String>, what: &str, a: &Action, known: &Known)
         Action::LegionRevolt { front, .. }
         | Action::OpenFront { front, .. }
         | Action::SetExternalForces { front, .. }
-        | Action::CloseFront { front, .. } => known.front(errors, what, front),
+        | Action::CloseFront { front, .. }
+        | Action::Armistice { front, .. } => known.front(errors, what, front),
         Action::CentralPowersCollapse { regions } => regions.iter().for_each(|h| known.region(errors, what, &h.region)),
         Action::SetControl { region, .. } => known.region(errors, what, region),
         Action::DeclareRedTerror { terror } => check_share(errors, &format!("{what}: terror"), *terror),

@@ -38,6 +38,8 @@ pub enum Check {
     Since(String, u32),
     InGovernment(Party),
     NotInGovernment(Party),
+    Holds(String, Controller),
+    FrontThrownBack(String, f64),
     PolicyIs(Policy),
     LeaderActive(String),
     Months(u32, u32),
@@ -58,6 +60,8 @@ impl Check {
             Condition::Since(kind, weeks) => Check::Since(kind.clone(), *weeks),
             Condition::InGovernment(p) => Check::InGovernment(*p),
             Condition::NotInGovernment(p) => Check::NotInGovernment(*p),
+            Condition::Holds(region, c) => Check::Holds(region.clone(), *c),
+            Condition::FrontThrownBack(front, weeks) => Check::FrontThrownBack(front.clone(), *weeks),
             Condition::PolicyIs(p) => Check::PolicyIs(p.clone()),
             Condition::LeaderActive(id) => Check::LeaderActive(id.clone()),
             Condition::Months(a, b) => Check::Months(*a, *b),
@@ -162,6 +166,13 @@ fn check_holds(world: &World, check: &Check) -> bool {
         }
         Check::InGovernment(p) => government.governs(*p),
         Check::NotInGovernment(p) => !government.governs(*p),
+        Check::Holds(region, c) => {
+            region_index(world, region).is_some_and(|r| world.resource::<Control>().controller[r] == *c)
+        }
+        Check::FrontThrownBack(front, weeks) => front_index(world, front).is_some_and(|f| {
+            let f = &world.resource::<War>().fronts[f];
+            f.active && f.weeks_thrown_back >= *weeks
+        }),
         Check::PolicyIs(p) => policy_holds(government, p),
         Check::LeaderActive(id) => Leaders::active(world, id),
         Check::Months(a, b) => {
@@ -396,6 +407,27 @@ fn apply_war_action(world: &mut World, action: &Action, id: &str) {
             }
         }
         Action::CloseFront { front, to } => close_front(world, front, *to, id),
+        Action::Armistice { front, to, name } => {
+            if let Some(f) = front_index(world, front) {
+                let enemy = world.resource::<War>().fronts[f].enemy;
+                log(world, &format!("armistice_{}", enemy.key()), "", 0.0, &format!("{name} ({id})"));
+                // Ground the enemy holds beyond its base returns to the Soviets (Yudenich's army
+                // was interned in Estonia; it did not hand Petrograd to it).
+                let (regions, base) = {
+                    let fr = &world.resource::<War>().fronts[f];
+                    (fr.regions.clone(), fr.base.floor() as usize)
+                };
+                let holder = crate::systems::war::holder(enemy);
+                for &r in regions.iter().skip(base) {
+                    if world.resource::<Control>().controller[r as usize] == holder {
+                        set_control(world, r as usize, Controller::Soviet, id);
+                    }
+                }
+                let base = world.resource::<War>().fronts[f].base;
+                world.resource_mut::<War>().fronts[f].position = base;
+                close_front(world, front, *to, id);
+            }
+        }
         Action::CentralPowersCollapse { regions } => {
             log(world, "central_powers_collapse", "", 0.0, id);
             for h in regions {
@@ -543,10 +575,11 @@ fn sign_treaty(
 
 fn close_front(world: &mut World, front: &str, to: Controller, id: &str) {
     let Some(f) = front_index(world, front) else { return };
+    // The enemy's base goes to `to` as well (Estonia at Tartu), whoever holds it now.
     let (regions, held) = {
         let war = world.resource::<War>();
         let fr = &war.fronts[f];
-        (fr.regions.clone(), fr.position.floor() as usize)
+        (fr.regions.clone(), fr.position.max(fr.base).floor() as usize)
     };
     world.resource_mut::<War>().fronts[f].active = false;
     world.resource_mut::<War>().fronts[f].external = 0.0;
@@ -561,6 +594,11 @@ fn open_front(world: &mut World, front: &str, external: f64, white_soldiers: f64
     let regions = {
         let mut war = world.resource_mut::<War>();
         let fr = &mut war.fronts[f];
+        if !fr.active {
+            fr.base = position.floor();
+            fr.furthest = 0.0;
+            fr.weeks_thrown_back = 0.0;
+        }
         fr.active = true;
         fr.external += external;
         fr.position = fr.position.max(position).min(fr.regions.len() as f64);

@@ -32,10 +32,26 @@ pub fn desertion_chance(
     (chance * params.mechanisms.desertion).clamp(0.0, 1.0)
 }
 
-/// How far a front moves in a week (regions; positive = the enemy advances).
-pub fn front_movement(params: &crate::scenario::Params, enemy_power: f64, red_power: f64) -> f64 {
+/// How far a front moves in a week (regions; positive = the enemy advances). The Central
+/// Powers' armies, moving by rail against next to no resistance, move at `occupation_speed`;
+/// the civil war's fronts (Whites, Poland) at `front_speed`.
+pub fn front_movement(params: &crate::scenario::Params, enemy: Enemy, enemy_power: f64, red_power: f64) -> f64 {
     let ratio = enemy_power.max(1.0) / red_power.max(1.0);
-    params.war.front_speed * ratio.ln().clamp(-2.0, 2.0)
+    let speed = if enemy == Enemy::CentralPowers { params.war.occupation_speed } else { params.war.front_speed };
+    speed * ratio.ln().clamp(-2.0, 2.0)
+}
+
+/// The enemy's fortune of war on each front for the campaign that contains `tick`: a draw
+/// exp(spread × N(0,1)) per run, front and campaign, the same for any number of threads.
+pub fn fortunes(params: &crate::scenario::Params, seed: u64, tick: u32, fronts: usize) -> Vec<f64> {
+    let w = &params.war;
+    let campaign = (tick as f64 / w.campaign_weeks.max(1.0)).floor() as u32;
+    (0..fronts)
+        .map(|i| {
+            let mut rng = crate::rng::stream_rng(seed, campaign, Stream::War, 1 + i as u32);
+            (w.battle_spread * crate::rng::normal(&mut rng)).exp()
+        })
+        .collect()
 }
 
 /// White combat power: soldiers and foreign troops, times Allied supply, less what the
@@ -353,6 +369,7 @@ pub struct FrontState<'w> {
     government: Res<'w, Government>,
     economy: Res<'w, Economy>,
     soldiers: Res<'w, Soldiers>,
+    districts: Res<'w, Districts>,
     control: ResMut<'w, Control>,
     war: ResMut<'w, War>,
     log: ResMut<'w, EventLog>,
@@ -360,8 +377,19 @@ pub struct FrontState<'w> {
 
 /// Resolves each active front for the week and hands regions over as the line moves.
 pub fn fronts(state: FrontState) {
-    let FrontState { clock, params, geography, env, government, economy, soldiers, mut control, mut war, mut log } =
-        state;
+    let FrontState {
+        clock,
+        params,
+        geography,
+        env,
+        government,
+        economy,
+        soldiers,
+        districts,
+        mut control,
+        mut war,
+        mut log,
+    } = state;
     let w = &params.war;
     let nf = war.fronts.len();
     let white = &soldiers.white;
@@ -376,7 +404,11 @@ pub fn fronts(state: FrontState) {
         .iter()
         .map(|f| f.active && !(f.enemy == Enemy::CentralPowers && government.policy.peace != PeaceStatus::AtWar))
         .collect();
-    let enemy_power = enemy_powers(&params, &geography, &env, &clock, &government, &war, white);
+    let mut enemy_power = enemy_powers(&params, &geography, &env, &clock, &government, &war, white);
+    for (i, fortune) in fortunes(&params, clock.seed, clock.tick, nf).into_iter().enumerate() {
+        war.fronts[i].fortune = fortune;
+        enemy_power[i] *= fortune;
+    }
     // The Reds concentrate on the main threat (a front's weight is its power raised to
     // `war.front_focus`; 2 is Lanchester's square law), as the party named one "main front" at a
     // time: "All to the Eastern Front" (April 1919), "Everything for the struggle against
@@ -397,7 +429,7 @@ pub fn fronts(state: FrontState) {
         let share = if focus_total > 0.0 { focus(enemy_power[i]) / focus_total } else { 0.0 };
         let red_power = red_field * share;
         let enemy = enemy_power[i];
-        let delta = front_movement(&params, enemy, red_power);
+        let delta = front_movement(&params, war.fronts[i].enemy, enemy, red_power);
         let len = war.fronts[i].regions.len() as f64;
         let old = war.fronts[i].position;
         let new = (old + delta).clamp(0.0, len);
@@ -412,15 +444,11 @@ pub fn fronts(state: FrontState) {
         war.fronts[i].external = (war.fronts[i].external - foreign).max(0.0);
         war.foreign_deaths += foreign;
         war.red_defeat[i] = delta.max(0.0);
-        war.fronts[i].position = new;
+        track_line(&mut war.fronts[i], new);
         war.fronts[i].red_soldiers = red_power;
         war.fronts[i].red_power = red_power;
         war.fronts[i].enemy_power = enemy;
-        let enemy_controller = match war.fronts[i].enemy {
-            Enemy::White => Controller::White,
-            Enemy::CentralPowers => Controller::CentralPowers,
-            Enemy::Poland => Controller::National,
-        };
+        let enemy_controller = holder(war.fronts[i].enemy);
         let regions = war.fronts[i].regions.clone();
         let id = war.fronts[i].id.clone();
         let mut map = Handover { clock: &clock, geography: &geography, control: &mut control, log: &mut log };
@@ -432,7 +460,8 @@ pub fn fronts(state: FrontState) {
             }
         }
         let strength = white[i] + war.fronts[i].external;
-        let beaten = new < 1.0 && enemy < w.front_collapse * red_power;
+        // Whether the enemy's army breaks up is a matter of its strength, not of a campaign's luck.
+        let beaten = new < 1.0 && enemy / war.fronts[i].fortune < w.front_collapse * red_power;
         if strength < 1.0 || beaten {
             war.fronts[i].active = false;
             war.fronts[i].position = 0.0;
@@ -445,6 +474,58 @@ pub fn fronts(state: FrontState) {
         &war,
         &mut Handover { clock: &clock, geography: &geography, control: &mut control, log: &mut log },
     );
+    white_progress(&clock, &geography, &districts, &control, &mut war, &mut log);
+}
+
+/// Who holds the regions an enemy takes.
+pub fn holder(enemy: Enemy) -> Controller {
+    match enemy {
+        Enemy::White => Controller::White,
+        Enemy::CentralPowers => Controller::CentralPowers,
+        Enemy::Poland => Controller::National,
+    }
+}
+
+/// Moves a front's line and counts the weeks its enemy has been thrown back to its base after
+/// advancing beyond it (for `FrontThrownBack`).
+fn track_line(front: &mut Front, new: f64) {
+    front.position = new;
+    front.furthest = front.furthest.max(new);
+    let thrown_back = front.furthest >= front.base + 0.1 && new < front.base + 0.05;
+    front.weeks_thrown_back = if thrown_back { front.weeks_thrown_back + 1.0 } else { 0.0 };
+}
+
+/// The Whites' furthest advance and their defeat, as outcomes of the run: the week they held
+/// the most people is logged (`white_furthest_advance`, dated that week) once they have lost
+/// half of it; `whites_defeated` is logged the first week no White front is left in the field
+/// after they had held ground.
+fn white_progress(
+    clock: &Clock,
+    geography: &Geography,
+    districts: &Districts,
+    control: &Control,
+    war: &mut War,
+    log: &mut EventLog,
+) {
+    let held: f64 = (0..districts.population.len())
+        .filter(|d| control.controller[geography.district_region[*d] as usize] == Controller::White)
+        .map(|d| districts.population[d])
+        .sum();
+    if held > war.white_peak {
+        war.white_peak = held;
+        war.white_peak_date = Some(clock.date);
+    }
+    if war.white_peak > 0.0 && held < 0.5 * war.white_peak && !log.happened("white_furthest_advance") {
+        let on_day = log.on_day.take();
+        log.on_day = war.white_peak_date;
+        let detail = format!("the Whites held {:.0} people; now {held:.0}", war.white_peak);
+        log.push(clock, "white_furthest_advance", "", war.white_peak, &detail);
+        log.on_day = on_day;
+    }
+    let in_field = war.fronts.iter().any(|f| f.active && f.enemy == Enemy::White);
+    if war.white_peak > 0.0 && !in_field && !log.happened("whites_defeated") {
+        log.push(clock, "whites_defeated", "", war.white_peak, "no White front is left in the field");
+    }
 }
 
 /// White (and foreign) combat power on each front this week.
@@ -488,14 +569,16 @@ impl Handover<'_> {
         hand_over(self.clock, self.geography, self.control, self.log, region, to, why);
     }
 
-    /// The regions the line crossed this week change hands.
+    /// The regions the line crossed this week change hands; a retreating enemy gives back only
+    /// what it held (not what another has taken since, such as the Central Powers' occupation).
     fn line_moved(&mut self, regions: &[u16], old: f64, new: f64, enemy: Controller, id: &str) {
         for (k, &r) in regions.iter().enumerate() {
             let held_before = (k as f64) < old.floor();
             let held_now = (k as f64) < new.floor();
+            let holder = self.control.controller[r as usize];
             if held_now && !held_before {
                 self.to(r, enemy, id);
-            } else if held_before && !held_now {
+            } else if held_before && !held_now && holder == enemy {
                 self.to(r, Controller::Soviet, id);
             }
         }
@@ -566,9 +649,32 @@ mod tests {
     #[test]
     fn the_stronger_side_advances() {
         let params = crate::testing::params();
-        assert!(front_movement(&params, 2000.0, 1000.0) > 0.0);
-        assert!(front_movement(&params, 1000.0, 2000.0) < 0.0);
-        assert_eq!(front_movement(&params, 1000.0, 1000.0), 0.0);
+        assert!(front_movement(&params, Enemy::White, 2000.0, 1000.0) > 0.0);
+        assert!(front_movement(&params, Enemy::White, 1000.0, 2000.0) < 0.0);
+        assert_eq!(front_movement(&params, Enemy::White, 1000.0, 1000.0), 0.0);
+    }
+
+    #[test]
+    fn the_central_powers_move_faster_than_a_civil_war_front() {
+        let params = crate::testing::params();
+        let german = front_movement(&params, Enemy::CentralPowers, 500_000.0, 50_000.0);
+        let white = front_movement(&params, Enemy::White, 500_000.0, 50_000.0);
+        assert!(german > white && white > 0.0);
+        // Faustschlag's pace: three regions (the Baltic, the West, Ukraine) within two weeks.
+        assert!(2.0 * german >= 3.0, "{german} regions a week");
+    }
+
+    #[test]
+    fn the_fortune_of_war_is_drawn_per_seed_and_campaign_and_repeats() {
+        let mut params = crate::testing::params();
+        let a = fortunes(&params, 7, 30, 6);
+        assert_eq!(a, fortunes(&params, 7, 30, 6), "same seed, same draw");
+        assert_eq!(a, fortunes(&params, 7, 27, 6), "one draw for the weeks of a campaign");
+        assert_ne!(a, fortunes(&params, 8, 30, 6), "another seed, another draw");
+        assert_ne!(a, fortunes(&params, 7, 30 + params.war.campaign_weeks as u32, 6), "the next campaign");
+        assert!(a.iter().all(|f| *f > 0.0) && a.windows(2).any(|w| w[0] != w[1]));
+        params.war.battle_spread = 0.0;
+        assert!(fortunes(&params, 7, 30, 6).iter().all(|f| *f == 1.0), "no spread, no luck");
     }
 
     #[test]
