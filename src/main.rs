@@ -167,8 +167,10 @@ fn explain_command(
     params: bool,
     language: bool,
     metrics: bool,
+    decisions: Option<Option<std::path::PathBuf>>,
 ) -> Result<(), CommandError> {
     let text = match (scenario, params) {
+        (Some(path), _) if let Some(from) = &decisions => revsim::inventory::inventory(&path, from.as_deref())?,
         _ if language => revsim::scenario::language::reference(),
         _ if metrics => revsim::metrics::markdown(),
         (Some(path), true) => commands::parameter_table(&path)?,
@@ -293,13 +295,9 @@ fn dispatch(command: cli::Command, command_line: String) -> Result<(), CommandEr
                 .map_err(|e| CommandError::Input(e.to_string()))
         }
         C::List { dir } => commands::list(&dir).map(|text| print!("{text}")),
-        C::Explain { scenario, params, language, metrics, decisions, from } => match (decisions, scenario) {
-            (true, Some(path)) => {
-                print!("{}", revsim::inventory::inventory(&path, from.as_deref())?);
-                Ok(())
-            }
-            (_, scenario) => explain_command(scenario, params, language, metrics),
-        },
+        C::Explain { scenario, params, language, metrics, decisions, from } => {
+            explain_command(scenario, params, language, metrics, decisions.then_some(from))
+        }
         C::Validate { scenarios } => validate_command(&scenarios),
         C::Epstein(args) => epstein(&args),
         C::Sweep(args) => sweep(args, command_line),

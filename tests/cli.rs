@@ -126,3 +126,22 @@ fn the_committed_parameter_table_is_the_baselines() {
         "docs/PARAMETERS.md is stale: regenerate it with `revsim explain --params scenarios/baseline.ron`"
     );
 }
+
+#[test]
+fn explain_decisions_tables_the_rules_and_refuses_a_missing_ensemble() {
+    let out = revsim().args(["explain", "--decisions"]).arg(repo("scenarios/baseline.ron")).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = text.lines().find(|l| l.starts_with("| `razverstka` |")).expect("the razverstka's row");
+    assert!(row.contains("decided by rule") && row.contains("1919-01-11"), "{row}");
+    let dated = text.lines().find(|l| l.starts_with("| `congress_3` |")).expect("a congress");
+    assert!(dated.contains("exogenous (input)"), "{dated}");
+    assert!(text.contains("decisions by rule"), "{text}");
+    let missing = revsim()
+        .args(["explain", "--decisions"])
+        .arg(repo("scenarios/baseline.ron"))
+        .args(["--from", "/nonexistent/ensemble"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2), "{}", String::from_utf8_lossy(&missing.stderr));
+}

@@ -238,8 +238,9 @@ fn kronstadt_early_thaw_the_fortress_cannot_be_stormed_after_the_thaw() {
 /// in the baseline, and some seed the baseline storms holds. (The older acceptance, "turns a
 /// fortress the baseline storms in most seeds", held until the markets of issue 13: with the
 /// towns hungry all winter the rising comes in February on some seeds, stormed before the thaw
-/// of 5 March; measured then, 3 of 10 seeds turn, and over 10 paired runs of the merged model
-/// the fortress holds in 50% against 10%. The scenario file records it.) Power: a scenario with
+/// of 5 March; measured then, 3 of 10 seeds turn; with the war's changes merged too, 2 turn and
+/// the fortress holds on 4 seeds against 2, and over 50 paired runs in 52% against 20%. The
+/// scenario file records it.) Power: a scenario with
 /// no effect gives equal counts on paired seeds and fails.
 #[test]
 fn kronstadt_early_thaw_holds_on_more_of_ten_seeds_at_the_default_scale() {
