@@ -152,13 +152,14 @@ fn number(text: &str) -> f64 {
     text.trim().parse().unwrap_or(f64::NAN)
 }
 
-fn day(text: &str) -> Option<f64> {
-    let epoch = Date::from_ymd(1900, 1, 1)?;
-    text.parse::<Date>().ok().map(|d| d.days_since(epoch) as f64)
+/// A date's text as days since [`Date::EPOCH`] (for quantiles of dates).
+pub(crate) fn day(text: &str) -> Option<f64> {
+    text.parse::<Date>().ok().map(|d| d.days_since(Date::EPOCH) as f64)
 }
 
-fn date_text(days: f64) -> String {
-    Date::from_ymd(1900, 1, 1).map(|e| e.add_days(days.round() as i32).to_string()).unwrap_or_default()
+/// Days since [`Date::EPOCH`] as a date's text.
+pub(crate) fn date_text(days: f64) -> String {
+    Date::EPOCH.add_days(days.round() as i32).to_string()
 }
 
 /// Metric → run → (date, value) rows in order.

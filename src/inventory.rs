@@ -3,7 +3,6 @@
 //! historical date) and which the model's actors decide by rule, with each rule's conditions,
 //! its historical date and, given an ensemble, the dates its runs took.
 
-use crate::date::Date;
 use crate::error::CommandError;
 use crate::scenario::{self, Event, Rule};
 use crate::stats::quantile;
@@ -31,7 +30,7 @@ fn read_taken(dir: &Path) -> Result<Taken, CommandError> {
         runs.insert(run.to_string());
         match kind {
             Some("rule_fired") => {
-                let day = date.parse::<Date>().map(|d| d.days_since(Date::EPOCH) as f64).unwrap_or(f64::NAN);
+                let day = crate::history::day(date).unwrap_or(f64::NAN);
                 taken.fired.entry(detail.to_string()).or_default().push(day);
             }
             Some("decision_skipped") => {
@@ -43,10 +42,6 @@ fn read_taken(dir: &Path) -> Result<Taken, CommandError> {
     }
     taken.runs = runs.len();
     Ok(taken)
-}
-
-fn day_text(day: f64) -> String {
-    Date::EPOCH.add_days(day.round() as i32).to_string()
 }
 
 fn conditions(rule: &Rule) -> String {
@@ -88,8 +83,17 @@ fn rule_row(r: &Rule, taken: Option<&Taken>) -> String {
             if days.is_empty() {
                 format!("never (0 of {} runs)", t.runs)
             } else {
-                let range = format!("{} – {}", day_text(quantile(&days, 0.05)), day_text(quantile(&days, 0.95)));
-                format!("{} ({range}; in {} of {} runs)", day_text(quantile(&days, 0.5)), days.len(), t.runs)
+                let range = format!(
+                    "{} – {}",
+                    crate::history::date_text(quantile(&days, 0.05)),
+                    crate::history::date_text(quantile(&days, 0.95))
+                );
+                format!(
+                    "{} ({range}; in {} of {} runs)",
+                    crate::history::date_text(quantile(&days, 0.5)),
+                    days.len(),
+                    t.runs
+                )
             }
         }
     };

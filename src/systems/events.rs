@@ -455,9 +455,10 @@ fn apply_war_action(world: &mut World, action: &Action, id: &str) {
 /// An attempt on a leader's life. Whether it kills is drawn once per run (the bullet's
 /// contingency): from the leaders' own random stream, so no other draw moves it.
 fn attempt_on_leader(world: &mut World, id: &str, fatality: f64, recovery_weeks: u32, why: &str) {
-    let Some(entity) = world.resource::<Leaders>().get(id) else { return };
+    let leaders = &world.resource::<Leaders>().entities;
+    let Some(index) = leaders.iter().position(|(l, _)| l == id) else { return };
+    let entity = leaders[index].1;
     let clock = world.resource::<Clock>().clone();
-    let index = world.resource::<Leaders>().entities.iter().position(|(l, _)| l == id).unwrap_or(0);
     let mut rng = stream_rng(clock.seed, clock.tick, Stream::Leaders, index as u32);
     let killed = rand::RngExt::random::<f64>(&mut rng) < fatality;
     let back = clock.date.add_days(7 * recovery_weeks as i32);

@@ -489,9 +489,13 @@ pub fn holder(enemy: Enemy) -> Controller {
 /// Moves a front's line and counts the weeks its enemy has been thrown back to its base after
 /// advancing beyond it (for `FrontThrownBack`).
 fn track_line(front: &mut Front, new: f64) {
+    // Measurement thresholds in regions, not model coefficients: an advance counts from a tenth
+    // of a region beyond the base, and "back at the base" within a twentieth of one.
+    const ADVANCED: f64 = 0.1;
+    const AT_BASE: f64 = 0.05;
     front.position = new;
     front.furthest = front.furthest.max(new);
-    let thrown_back = front.furthest >= front.base + 0.1 && new < front.base + 0.05;
+    let thrown_back = front.furthest >= front.base + ADVANCED && new < front.base + AT_BASE;
     front.weeks_thrown_back = if thrown_back { front.weeks_thrown_back + 1.0 } else { 0.0 };
 }
 
