@@ -51,6 +51,7 @@ pub struct Sources {
     pub red_army: f64,
     pub white_armies: f64,
     pub deserters: f64,
+    pub deserters_returned: f64,
     pub greens: f64,
     pub rebels: f64,
     /// Counts of district uprisings.
@@ -152,6 +153,7 @@ pub const TABLE: &[Metric] = &[
     m("red_army", "people", "ration strength of the Red Army", |s| s.red_army),
     m("white_armies", "people", "all White forces", |s| s.white_armies),
     m("deserters_cum", "people", "desertions from the Red Army", |s| s.deserters),
+    m("deserters_returned_cum", "people", "deserters caught or returned to the Red Army", |s| s.deserters_returned),
     m("green_insurgents", "people", "in peasant (green) armies", |s| s.greens),
     m("active_rebels", "people", "agents active in rebellion this tick", |s| s.rebels + s.greens),
     m("uprisings_cum", "count", "district uprisings started", |s| s.uprisings_started),

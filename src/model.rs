@@ -69,6 +69,9 @@ pub struct Person {
     pub village_ties: bool,
     /// Workers: employed in industry (factory or mine) rather than other town work.
     pub industrial: bool,
+    /// Went home from the Red Army without leave: the commissions against desertion look for
+    /// this agent (cleared on return or call-up).
+    pub deserter: bool,
 }
 
 impl Person {
@@ -296,6 +299,8 @@ pub struct Policies {
     pub makhnovist_alliance: bool,
     pub white_land: WhiteLandPolicy,
     pub food_army: f64,
+    /// Commissions against desertion search the villages and offer amnesty weeks.
+    pub desertion_commissions: bool,
 }
 
 impl Policies {
@@ -557,6 +562,8 @@ pub struct Ledger {
     pub arrests: f64,
     pub executions: f64,
     pub deserters: f64,
+    /// Deserters caught or returned to the Red Army (people).
+    pub deserters_returned: f64,
     pub uprisings: u32,
     pub grain_procured_soviet: f64,
 }

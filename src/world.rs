@@ -256,6 +256,7 @@ impl Births<'_> {
             jailed_until: 0,
             village_ties,
             industrial,
+            deserter: false,
         };
         (person, household, Mind::new(support, risk_aversion, exposure, party))
     }
@@ -287,6 +288,7 @@ impl Births<'_> {
             jailed_until: 0,
             village_ties: true,
             industrial: false,
+            deserter: false,
         };
         let household = Household { food_ratio: 1.0, ..Default::default() };
         (person, household, Mind::new(support, risk_aversion, exposure, party))
@@ -349,6 +351,7 @@ fn government(s: &Scenario, pop: &crate::scenario::PopulationParams) -> Governme
         makhnovist_alliance: leader_platform.makhnovist_alliance,
         white_land: crate::scenario::WhiteLandPolicy::RestoreToLandlords,
         food_army: 0.0,
+        desertion_commissions: false,
     };
     Government {
         coalition: s.coalition.clone(),

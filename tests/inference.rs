@@ -43,8 +43,9 @@ fn a_prior_that_does_not_hold_its_value_is_refused_with_its_position() {
     let dir = scratch("prior");
     std::fs::create_dir_all(&dir).unwrap();
     let text = std::fs::read_to_string(repo("scenarios/baseline.ron")).unwrap();
-    let line = text.lines().position(|l| l.trim_start().starts_with("conscription: 0.0012")).unwrap() + 1;
-    let broken = text.replacen("conscription: 0.0012, ", "conscription: 0.0030, ", 1);
+    let line = text.lines().position(|l| l.trim_start().starts_with("conscription: ")).unwrap() + 1;
+    let value = text.lines().nth(line - 1).unwrap().trim_start().split(',').next().unwrap().to_string();
+    let broken = text.replacen(&format!("{value}, "), "conscription: 0.0030, ", 1);
     assert_ne!(broken, text);
     let path = dir.join("baseline.ron");
     std::fs::write(&path, broken).unwrap();
@@ -123,7 +124,7 @@ fn compare_with_a_posterior_of_the_baselines_own_values_changes_no_effect() {
     let posterior = out.join("posterior.csv");
     std::fs::write(
         &posterior,
-        "draw,loss,kronstadt.assault_success,war.conscription\n0,,0.3,0.0012\n1,0.5,0.3,0.0012\n",
+        "draw,loss,kronstadt.assault_success,war.conscription\n0,,0.3,0.0009\n1,0.5,0.3,0.0009\n",
     )
     .unwrap();
     let compare = |dir: &str, extra: &[&str]| {

@@ -225,6 +225,9 @@ pub struct WarParams {
     pub desertion_defeat: f64,
     /// Share of deserters who join the greens, times grievance.
     pub green_share: f64,
+    /// Weekly chance that a deserter at home is caught or returns under amnesty while the
+    /// commissions against desertion work.
+    pub deserter_return: f64,
     /// Share of soldiers who fight (the rest are rear and supply) for Reds and Whites.
     pub red_combat_share: f64,
     pub white_combat_share: f64,

@@ -138,6 +138,8 @@ pub enum Policy {
     WhiteLandPolicy(WhiteLandPolicy),
     /// Size of the food army (requisition detachments), people.
     FoodArmy(f64),
+    /// Commissions against desertion: deserters at home are caught or return under amnesty.
+    DesertionCommissions(bool),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -202,6 +202,7 @@ fn policy_holds(g: &Government, p: &Policy) -> bool {
         Policy::MakhnovistAlliance(v) => pol.makhnovist_alliance == *v,
         Policy::WhiteLandPolicy(v) => pol.white_land == *v,
         Policy::FoodArmy(v) => pol.food_army >= *v,
+        Policy::DesertionCommissions(v) => pol.desertion_commissions == *v,
         Policy::PartyLegality(party, l) => g.legality[party.index()] == *l,
     }
 }
@@ -257,6 +258,7 @@ pub fn set_policy(world: &mut World, policy: &Policy, why: &str) {
             Policy::MakhnovistAlliance(v) => pol.makhnovist_alliance = *v,
             Policy::WhiteLandPolicy(v) => pol.white_land = *v,
             Policy::FoodArmy(v) => pol.food_army = *v,
+            Policy::DesertionCommissions(v) => pol.desertion_commissions = *v,
             Policy::PartyLegality(party, l) => g.legality[party.index()] = *l,
         }
     }

@@ -198,6 +198,7 @@ fn sources(state: &MetricState) -> Sources {
         red_army: c.red_army,
         white_armies: c.white_armies,
         deserters: ledger.deserters,
+        deserters_returned: ledger.deserters_returned,
         greens: c.greens,
         rebels: c.rebels,
         uprisings_started: ledger.uprisings as f64,

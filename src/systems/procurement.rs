@@ -328,6 +328,7 @@ mod tests {
             jailed_until: 0,
             village_ties: false,
             industrial: false,
+            deserter: false,
         };
         let mut mind = Mind::new(0.3, 0.5, 1.0, crate::scenario::Party::Sr);
         mind.grievance = 0.6;

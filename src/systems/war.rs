@@ -100,6 +100,8 @@ pub struct ArmyWeek<'a> {
     white_front: Vec<Option<u8>>,
     makhnovist_base: Vec<bool>,
     conscription: f64,
+    /// Weekly chance a deserter at home goes back (0 without the commissions).
+    deserter_return: f64,
     volunteering: f64,
     conscription_policy: bool,
     defeat: f64,
@@ -152,6 +154,7 @@ impl<'a> ArmyWeek<'a> {
             white_front,
             makhnovist_base: geography.regions.iter().map(|r| r.makhnovist_base).collect(),
             conscription,
+            deserter_return: if policy.desertion_commissions { w.deserter_return } else { 0.0 },
             volunteering: if policy.conscription { 0.0 } else { w.volunteering },
             conscription_policy: policy.conscription,
             defeat: war.red_defeat.iter().sum(),
@@ -174,6 +177,8 @@ pub struct ArmySums {
     /// Combat deaths and emigration by home region.
     pub people: Vec<PeopleLedger>,
     pub deserters: f64,
+    /// Deserters caught or returned this week.
+    pub returned: f64,
     /// People called up from each district this week.
     pub conscripted: Vec<f64>,
     pub makhnovists: f64,
@@ -200,6 +205,7 @@ impl crate::agents::Partial for ArmySums {
             a.add(b);
         }
         self.deserters += o.deserters;
+        self.returned += o.returned;
         crate::agents::add_into(&mut self.conscripted, &o.conscripted);
         self.makhnovists += o.makhnovists;
         self.red_total += o.red_total;
@@ -279,6 +285,7 @@ fn red_soldier(week: &ArmyWeek, person: &mut Person, mind: &Mind, rng: &mut Agen
         } else {
             go_home(person);
         }
+        person.deserter = true;
     } else if rng.uniform() < week.demobilise {
         go_home(person);
     }
@@ -308,6 +315,14 @@ fn civilian(week: &ArmyWeek, person: &mut Person, mind: &Mind, rng: &mut AgentRn
     let w = &week.params.war;
     let region = week.district_region[person.district as usize] as usize;
     if week.soviet[region] {
+        if person.deserter && week.deserter_return > 0.0 && rng.uniform() < week.deserter_return {
+            person.role = Role::Soldier;
+            person.army = Army::Red;
+            person.deserter = false;
+            sums.returned += person.weight as f64;
+            sums.conscripted[person.district as usize] += person.weight as f64;
+            return;
+        }
         let eligible = if person.role == Role::Worker && !week.conscription_policy {
             w.volunteering_workers * mind.support as f64
         } else {
@@ -317,6 +332,7 @@ fn civilian(week: &ArmyWeek, person: &mut Person, mind: &Mind, rng: &mut AgentRn
         if chance > 0.0 && rng.uniform() < chance {
             person.role = Role::Soldier;
             person.army = Army::Red;
+            person.deserter = false;
             sums.conscripted[person.district as usize] += person.weight as f64;
         }
     } else if person.role == Role::Peasant
@@ -345,6 +361,7 @@ pub fn book(
         a.add(b);
     }
     ledger.deserters += sums.deserters;
+    ledger.deserters_returned += sums.returned;
     for (d, c) in districts.conscripted.iter_mut().enumerate() {
         *c = sums.conscripted[d] / districts.population[d].max(1.0);
     }
