@@ -900,27 +900,19 @@ fn lenin_killed_1918_a_harsher_terror_and_a_later_tax_in_kind() {
 }
 
 #[test]
-fn later_kronstadt_the_rising_comes_no_earlier_and_later_where_the_crisis_set_it_off() {
+fn later_kronstadt_the_rising_comes_no_earlier() {
     let base = baseline();
     let alt = runs("later_kronstadt");
     same_before(base, &alt, "1921-01-22");
-    // Where the baseline's garrison rose in the worst of the crisis (11 February to the thaw
-    // of 25 March 1921), the later crisis makes it rise later; nowhere does it rise earlier.
-    // Power: each qualifying seed is a fair coin for a scenario with no effect; measured after
-    // the markets, 1 of 5 seeds qualifies (seed 5: 2 March → 16 March), so this check passes
-    // by chance with probability 1/2. Whether the later rising then holds is not asserted:
-    // with the markets the towns are hungry all winter and the rising is no longer set off by
-    // the crisis in most runs (see the scenario file's model disagreement).
-    let mut qualifying = 0;
+    // A later crisis never makes the garrison rise earlier. Since the recalibration of 30
+    // November 2026 (the sailors' village news 550) the garrison rises mostly on its villages'
+    // news before the crisis peaks, so the later crisis moved the rising in 1 of 20 paired runs
+    // (16 February -> 9 March 1921) and in none of these five seeds: the direction that the
+    // scenario file claims is no longer tested (see its model disagreement); what holds is that
+    // nothing moves earlier. A scenario that made risings earlier fails on any seed where it does.
     for (b, a) in base.iter().zip(&alt) {
-        let (Some(rose), alt_rose) = (first(b, "kronstadt_mutiny", ""), first(a, "kronstadt_mutiny", "")) else {
-            continue;
-        };
+        let Some(rose) = first(b, "kronstadt_mutiny", "") else { continue };
+        let alt_rose = first(a, "kronstadt_mutiny", "");
         assert!(alt_rose.is_none_or(|d| d >= rose), "seed {}: the scenario's garrison rose earlier", a.seed);
-        if between(rose, "1921-02-11", "1921-03-25") {
-            qualifying += 1;
-            assert!(alt_rose.is_none_or(|d| d > rose), "seed {}: rose on {rose} in both", a.seed);
-        }
     }
-    assert!(qualifying >= 1, "no seed where the baseline's garrison rose in the worst of the crisis");
 }
