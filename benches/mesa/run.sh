@@ -8,8 +8,8 @@
 #
 # Environment: SEEDS (Mesa seeds per configuration, default 10; revsim runs 10 times as many),
 # STEPS (steps per cross-check run, default 300), MESA_SIZES (grids Mesa is timed on, default
-# "40 100 200 400"; Mesa's neighbourhood cache needs several GB at 400×400 and more than this
-# machine has at 1000×1000; revsim is timed on 40, 100, 200, 400 and 1000), VENV (default
+# "40 100 200 400 600"; Mesa's neighbourhood cache needs several GB at 400×400 and more than this
+# machine has at 1000×1000; revsim is timed on 40, 100, 200, 400, 600 and 1000), VENV (default
 # target/mesa-venv), OUT (default target/mesa-bench), CROSSCHECK (default 1; 0 skips the
 # cross-check, which takes most of the time).
 # The last line reads: revsim is N× faster than Mesa per step (40×40)
@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SEEDS=${SEEDS:-10}
 STEPS=${STEPS:-300}
-MESA_SIZES=${MESA_SIZES:-40 100 200 400}
+MESA_SIZES=${MESA_SIZES:-40 100 200 400 600}
 CROSSCHECK=${CROSSCHECK:-1}
 VENV=${VENV:-target/mesa-venv}
 OUT=${OUT:-target/mesa-bench}
@@ -50,12 +50,12 @@ done
 # Speed: same configuration (Mesa's defaults), same machine, one after the other.
 echo "seed,size,agents,steps,seconds,cpu_seconds" > "$OUT/mesa-timing.csv"
 for size in $MESA_SIZES; do
-    case $size in 40) steps=30 seeds="1 2 3" ;; 100) steps=5 seeds="1 2 3" ;; 200) steps=2 seeds="1 2" ;; 400) steps=2 seeds="1 2" ;; *) steps=1 seeds="1" ;; esac
+    case $size in 40) steps=30 seeds="1 2 3" ;; 100) steps=5 seeds="1 2 3" ;; 200) steps=2 seeds="1 2" ;; 400) steps=2 seeds="1 2" ;; *) steps=1 seeds="1 2" ;; esac
     "$PY" "$HERE/mesa_epstein.py" timing mesa "$size" $steps $seeds | tail -n +2 >> "$OUT/mesa-timing.csv"
 done
 echo "seed,size,agents,steps,seconds,cpu_seconds" > "$OUT/revsim-timing.csv"
-for size in 40 100 200 400 1000; do
-    case $size in 40) steps=5000 ;; 100) steps=500 ;; 200) steps=120 ;; 400) steps=30 ;; *) steps=10 ;; esac
+for size in 40 100 200 400 600 1000; do
+    case $size in 40) steps=5000 ;; 100) steps=500 ;; 200) steps=120 ;; 400) steps=30 ;; 600) steps=15 ;; *) steps=10 ;; esac
     "$REVSIM" timing mesa "$size" $steps 1 2 3 | tail -n +2 >> "$OUT/revsim-timing.csv"
 done
 [ $status -eq 0 ] || echo "warning: the models differ on some statistic (see above)"
