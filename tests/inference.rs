@@ -122,9 +122,14 @@ fn compare_with_a_posterior_of_the_baselines_own_values_changes_no_effect() {
     std::fs::create_dir_all(&out).unwrap();
     // Two draws, both the baseline's values: every run is the plain comparison's run.
     let posterior = out.join("posterior.csv");
+    let base = revsim::scenario::load(&repo("scenarios/baseline.ron")).unwrap();
+    let params = base.scenario.params.as_ref().expect("the baseline has its parameters");
+    let (assault, conscription) = (params.kronstadt.assault_success, params.war.conscription);
     std::fs::write(
         &posterior,
-        "draw,loss,kronstadt.assault_success,war.conscription\n0,,0.3,0.0009\n1,0.5,0.3,0.0009\n",
+        format!(
+            "draw,loss,kronstadt.assault_success,war.conscription\n0,,{assault},{conscription}\n1,0.5,{assault},{conscription}\n"
+        ),
     )
     .unwrap();
     let compare = |dir: &str, extra: &[&str]| {
