@@ -4,6 +4,7 @@
 //! its historical date and, given an ensemble, the dates its runs took.
 
 use crate::error::CommandError;
+use crate::history::{date_text, day};
 use crate::scenario::{self, Event, Rule};
 use crate::stats::quantile;
 use std::collections::BTreeMap;
@@ -30,7 +31,7 @@ fn read_taken(dir: &Path) -> Result<Taken, CommandError> {
         runs.insert(run.to_string());
         match kind {
             Some("rule_fired") => {
-                let day = crate::history::day(date).unwrap_or(f64::NAN);
+                let day = day(date).unwrap_or(f64::NAN);
                 taken.fired.entry(detail.to_string()).or_default().push(day);
             }
             Some("decision_skipped") => {
@@ -83,17 +84,8 @@ fn rule_row(r: &Rule, taken: Option<&Taken>) -> String {
             if days.is_empty() {
                 format!("never (0 of {} runs)", t.runs)
             } else {
-                let range = format!(
-                    "{} – {}",
-                    crate::history::date_text(quantile(&days, 0.05)),
-                    crate::history::date_text(quantile(&days, 0.95))
-                );
-                format!(
-                    "{} ({range}; in {} of {} runs)",
-                    crate::history::date_text(quantile(&days, 0.5)),
-                    days.len(),
-                    t.runs
-                )
+                let range = format!("{} – {}", date_text(quantile(&days, 0.05)), date_text(quantile(&days, 0.95)));
+                format!("{} ({range}; in {} of {} runs)", date_text(quantile(&days, 0.5)), days.len(), t.runs)
             }
         }
     };

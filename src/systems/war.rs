@@ -316,11 +316,8 @@ fn civilian(week: &ArmyWeek, person: &mut Person, mind: &Mind, rng: &mut AgentRn
     let region = week.district_region[person.district as usize] as usize;
     if week.soviet[region] {
         if person.deserter && week.deserter_return > 0.0 && rng.uniform() < week.deserter_return {
-            person.role = Role::Soldier;
-            person.army = Army::Red;
-            person.deserter = false;
             sums.returned += person.weight as f64;
-            sums.conscripted[person.district as usize] += person.weight as f64;
+            enlist_red(person, sums);
             return;
         }
         let eligible = if person.role == Role::Worker && !week.conscription_policy {
@@ -330,10 +327,7 @@ fn civilian(week: &ArmyWeek, person: &mut Person, mind: &Mind, rng: &mut AgentRn
         };
         let chance = week.conscription + eligible;
         if chance > 0.0 && rng.uniform() < chance {
-            person.role = Role::Soldier;
-            person.army = Army::Red;
-            person.deserter = false;
-            sums.conscripted[person.district as usize] += person.weight as f64;
+            enlist_red(person, sums);
         }
     } else if person.role == Role::Peasant
         && let Some(front) = week.white_front[region]
@@ -347,6 +341,15 @@ fn civilian(week: &ArmyWeek, person: &mut Person, mind: &Mind, rng: &mut AgentRn
     if person.role == Role::Peasant && mind.party == Party::Anarchist && week.makhnovist_base[region] {
         sums.makhnovists += person.weight as f64;
     }
+}
+
+/// A civilian joins the Red Army (called up, or a deserter caught or back): counted among the
+/// district's call-ups, and no longer sought as a deserter.
+fn enlist_red(person: &mut Person, sums: &mut ArmySums) {
+    person.role = Role::Soldier;
+    person.army = Army::Red;
+    person.deserter = false;
+    sums.conscripted[person.district as usize] += person.weight as f64;
 }
 
 /// Enters the armies' week: the ledger, the districts' call-up shares, the Makhnovists.
@@ -536,7 +539,10 @@ fn white_progress(
         war.white_peak = held;
         war.white_peak_date = Some(clock.date);
     }
-    if war.white_peak > 0.0 && held < 0.5 * war.white_peak && !log.happened("white_furthest_advance") {
+    // A measurement threshold, not a model coefficient: the advance is over once half of the
+    // most the Whites held is lost.
+    const LOST_SHARE: f64 = 0.5;
+    if war.white_peak > 0.0 && held < LOST_SHARE * war.white_peak && !log.happened("white_furthest_advance") {
         let on_day = log.on_day.take();
         log.on_day = war.white_peak_date;
         let detail = format!("the Whites held {:.0} people; now {held:.0}", war.white_peak);
