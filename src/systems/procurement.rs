@@ -22,6 +22,28 @@ fn weeks_to_harvest(date: Date, harvest: (u32, u32)) -> f64 {
     next.days_since(date) as f64 / 7.0
 }
 
+/// The first date on `(month, day)` after the week that begins on `date` (a sowing or harvest
+/// that falls within this week has already happened when procurement runs: the land pass
+/// farms before it procures).
+fn next_after_week(date: Date, (month, day): (u32, u32)) -> Date {
+    let (y, _, _) = date.ymd();
+    let end = date.add_days(crate::date::DAYS_PER_TICK);
+    [y, y + 1, y + 2].iter().filter_map(|&year| Date::from_ymd(year, month, day)).find(|d| *d >= end).unwrap_or(end)
+}
+
+/// The share of its land a household has still to sow before the next harvest, after this
+/// week's farming: all of it between the harvest and the winter sowing, the spring crops'
+/// share between the winter and the spring sowings, none between the spring sowing and the
+/// harvest. Seed already in the ground is no longer kept back from sale or requisition (the
+/// razverstka's norms left seed for the coming sowing: seed 004 E1, L1799-1802).
+pub fn seed_still_to_sow(a: &crate::scenario::AgricultureParams, date: Date) -> f64 {
+    let harvest = next_after_week(date, a.harvest);
+    let before_harvest = |sowing: (u32, u32)| next_after_week(date, sowing) <= harvest;
+    let winter = if before_harvest(a.winter_sowing) { a.winter_crop_share } else { 0.0 };
+    let spring = if before_harvest(a.spring_sowing) { 1.0 - a.winter_crop_share } else { 0.0 };
+    winter + spring
+}
+
 /// What a household keeps by the consumption norm until the next harvest, with seed.
 pub fn norm_keep(params: &crate::scenario::Params, region: &Region, people: f64, land: f64, weeks_left: f64) -> f64 {
     let (food, fodder) = agriculture::weekly_need(params, region, people);
@@ -94,7 +116,10 @@ impl<'a> ProcurementWeek<'a> {
             district_region: &geography.district_region,
             controller: &control.controller,
             keep_per_person: geography.regions.iter().map(|r| norm_keep(params, r, 1.0, 0.0, weeks_left)).collect(),
-            seed_per_area: geography.regions.iter().map(|r| agriculture::seed_per_area(params, r)).collect(),
+            seed_per_area: {
+                let to_sow = seed_still_to_sow(&params.agriculture, clock.date);
+                geography.regions.iter().map(|r| to_sow * agriculture::seed_per_area(params, r)).collect()
+            },
             campaign: in_months(clock.date.month(), p.campaign),
             coverage: (government.policy.food_army / (rural_soviet * p.food_army_full).max(1.0)).min(1.0),
             regime: government.policy.procurement,
@@ -344,6 +369,22 @@ mod tests {
         let (sold_dear, hidden_dear) = outcome(4.0);
         assert!(sold_dear > sold_cheap, "sold {sold_dear} !> {sold_cheap}");
         assert!(hidden_dear < hidden_cheap, "hidden {hidden_dear} !< {hidden_cheap}");
+    }
+
+    #[test]
+    fn seed_in_the_ground_is_no_longer_kept() {
+        let a = crate::testing::params().agriculture;
+        let on = |d: &str| seed_still_to_sow(&a, d.parse().unwrap());
+        // After the harvest (1 August) both sowings are still to come.
+        assert_eq!(on("1918-08-08"), 1.0);
+        // After the winter sowing (1 September) only the spring crops' share.
+        assert!((on("1918-09-04") - (1.0 - a.winter_crop_share)).abs() < 1e-12);
+        assert!((on("1919-04-01") - (1.0 - a.winter_crop_share)).abs() < 1e-12);
+        // The week that contains the spring sowing (20 April) has sown it; none is left.
+        assert_eq!(on("1919-04-16"), 0.0);
+        assert_eq!(on("1919-07-20"), 0.0);
+        // The week of the harvest has harvested: the next year's sowings are ahead again.
+        assert_eq!(on("1919-07-30"), 1.0);
     }
 
     #[test]
