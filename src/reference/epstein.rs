@@ -111,6 +111,17 @@ impl Config {
         if self.width.checked_mul(self.height).is_none_or(|n| n > u32::MAX as usize / 2) {
             return Err("the grid is too large".into());
         }
+        let window = match self.shape {
+            Vision::Moore => side * side,
+            Vision::VonNeumann => 2 * self.vision * (self.vision + 1) + 1,
+        };
+        if window >= u16::MAX as usize {
+            return Err(format!(
+                "vision {} sees {window} cells; the counts allow fewer than {}",
+                self.vision,
+                u16::MAX
+            ));
+        }
         let unit = |x: f64| (0.0..=1.0).contains(&x);
         if !unit(self.citizen_density) || !unit(self.cop_density) || self.citizen_density + self.cop_density > 1.0 {
             return Err("the densities must lie in [0, 1] and add up to at most 1".into());
@@ -209,16 +220,18 @@ impl Window {
 /// What an agent's turn reads: its cell, and for a citizen the ratio at which it stops
 /// rebelling. A citizen's state (quiet, active, jailed) is kept by its cell instead, where a
 /// cop's arrest reaches it without a map from cells to agents; so nothing refers to an agent by
-/// its place in [`Model::agents`], and the agents themselves can be shuffled. 12 bytes, so that
+/// its place in [`Core::agents`], and the agents themselves can be shuffled. 12 bytes, so that
 /// the shuffle, one random swap per agent, moves little memory.
 #[derive(Clone, Copy, Debug, Default)]
 struct Agent {
     /// The agent's cell, with `COP_BIT` set for a cop.
     cell: u32,
-    /// A citizen's H and R: its index in [`Model::traits`].
+    /// A citizen's H and R: its index in [`Core::traits`], with `SERVING` set while it serves a
+    /// jail term.
     traits: u32,
     /// The smallest whole ratio ⌊C/A⌋ (or its rounding) at which the citizen stays quiet under
-    /// the current legitimacy: it turns active when the ratio in sight is below this.
+    /// the current legitimacy: it turns active when the ratio in sight is below this. While it
+    /// serves a term, the turns left instead (as the cell's `jail` counts them).
     cutoff: u32,
 }
 
@@ -233,6 +246,12 @@ struct Traits {
 
 /// Marks a cop in [`Agent::cell`] (cells are fewer than 2³¹, see [`Config::validate`]).
 const COP_BIT: u32 = 1 << 31;
+
+/// Marks, in [`Agent::traits`], a citizen serving a jail term whose count of turns left is in
+/// [`Agent::cutoff`] instead of in its cell: a cop's arrest writes the term into the cell, and
+/// the citizen's first turn in jail moves it into its record, so that its other turns in jail
+/// (hundreds, with Mesa's Jmax of 1000) read no cell at all.
+const SERVING: u32 = 1 << 31;
 
 /// A cell's running counts of the cops (low half) and the active citizens (high half) in the
 /// window centred on it, in one word so that a citizen reads both with one access: `u16` when a
@@ -392,8 +411,9 @@ struct Core<S: Seen> {
     active: Vec<u64>,
     /// One bit per cell, set when a jailed citizen is there.
     jailed: Vec<u64>,
-    /// Per cell with a jailed citizen: 1 + the steps of jail left (a term drawn 0 keeps the
-    /// citizen jailed until its next turn, as in Mesa). Read only where `jailed` is set.
+    /// Per cell with a citizen arrested since its last turn: 1 + the steps of jail (a term drawn
+    /// 0 keeps the citizen jailed until its next turn, as in Mesa); 0 elsewhere, and once the
+    /// citizen has taken the term into its record (`SERVING`). Read only where `jailed` is set.
     jail: Vec<u32>,
     seen: Vec<S>,
     /// In the order in which they act.
@@ -456,7 +476,8 @@ impl<S: Seen> Core<S> {
     fn set_legitimacy(&mut self, legitimacy: f64) {
         self.legitimacy = legitimacy;
         for i in 0..self.agents.len() {
-            if self.agents[i].cell & COP_BIT == 0 {
+            // A citizen in jail works its cutoff out when it comes out.
+            if self.agents[i].cell & COP_BIT == 0 && self.agents[i].traits & SERVING == 0 {
                 self.agents[i].cutoff = self.cutoff(self.traits[self.agents[i].traits as usize]);
             }
         }
@@ -487,15 +508,14 @@ impl<S: Seen> Core<S> {
         self.agents.shuffle(&mut self.rng);
         for i in 0..self.agents.len() {
             if let Some(ahead) = self.agents.get(i + PREFETCH_AHEAD) {
-                self.prefetch_turn(ahead.cell);
+                self.prefetch_turn(*ahead);
             }
-            let agent = self.agents[i];
-            let c = (agent.cell & !COP_BIT) as usize;
-            self.agents[i].cell = if agent.cell & COP_BIT != 0 {
-                self.cop_step(c) as u32 | COP_BIT
+            let cell = self.agents[i].cell;
+            if cell & COP_BIT != 0 {
+                self.agents[i].cell = self.cop_step((cell & !COP_BIT) as usize) as u32 | COP_BIT;
             } else {
-                self.citizen_step(c, agent.cutoff as usize) as u32
-            };
+                self.citizen_step(i);
+            }
         }
         self.counts
     }
@@ -504,8 +524,8 @@ impl<S: Seen> Core<S> {
     /// cache miss on a large grid, and these hints let the misses overlap. An agent moves only
     /// on its own turn, so its cell is known in advance. No effect on results.
     #[inline]
-    fn prefetch_turn(&self, cell: u32) {
-        let c = (cell & !COP_BIT) as usize;
+    fn prefetch_turn(&self, agent: Agent) {
+        let (cell, c) = (agent.cell, (agent.cell & !COP_BIT) as usize);
         prefetch(&self.seen[c]);
         if cell & COP_BIT != 0 {
             // The cop will take itself out of the counts of its window.
@@ -547,14 +567,27 @@ impl<S: Seen> Core<S> {
         low as u32
     }
 
-    /// A citizen's turn at cell `c`; returns its cell after the turn.
-    fn citizen_step(&mut self, c: usize, cutoff: usize) -> usize {
-        let was = if bit(&self.jailed, c) {
-            if self.jail[c] > 1 {
-                self.jail[c] -= 1;
-                return c;
+    /// The turn of the citizen `agents[i]`.
+    fn citizen_step(&mut self, i: usize) {
+        let Agent { cell, mut traits, mut cutoff } = self.agents[i];
+        let c = cell as usize;
+        let was = if traits & SERVING != 0 {
+            if cutoff > 1 {
+                self.agents[i].cutoff -= 1;
+                return;
             }
-            self.jail[c] = 0;
+            traits &= !SERVING;
+            cutoff = self.cutoff(self.traits[traits as usize]);
+            set_bit(&mut self.jailed, c, false);
+            JAILED
+        } else if bit(&self.jailed, c) {
+            // Arrested since its last turn: the term moves from the cell to the record, so that
+            // the turns in jail read no cell.
+            let left = std::mem::take(&mut self.jail[c]);
+            if left > 1 {
+                self.agents[i] = Agent { cell, traits: traits | SERVING, cutoff: left - 1 };
+                return;
+            }
             set_bit(&mut self.jailed, c, false);
             JAILED
         } else if bit(&self.active, c) {
@@ -564,7 +597,7 @@ impl<S: Seen> Core<S> {
         };
         let seen = self.seen[c];
         let (cops, actives) = (seen.cops(), 1 + seen.actives() - usize::from(was == ACTIVE));
-        let now = if whole_ratio(cops, actives, self.config.rounding) < cutoff { ACTIVE } else { QUIET };
+        let now = if whole_ratio(cops, actives, self.config.rounding) < cutoff as usize { ACTIVE } else { QUIET };
         let to = self.empty_in_sight(c).unwrap_or(c);
         if was == ACTIVE && !(now == ACTIVE && to == c) {
             self.add(c, ACTIVE, false);
@@ -578,7 +611,7 @@ impl<S: Seen> Core<S> {
         set_bit(&mut self.active, c, false);
         set_bit(&mut self.empty, to, false);
         set_bit(&mut self.active, to, now == ACTIVE);
-        to
+        self.agents[i] = Agent { cell: to as u32, traits, cutoff };
     }
 
     /// A cop's turn at cell `c`; returns its cell after the turn.
@@ -706,6 +739,11 @@ impl<S: Seen> Core<S> {
                 (false, false, true) => ACTIVE,
                 (false, false, false) => QUIET,
             };
+            // A jailed citizen's term is in its cell until its first turn in jail, then in its record.
+            let serving = agent.traits & SERVING != 0;
+            if kind[c] == JAILED && serving == (self.jail[c] > 0) || kind[c] != JAILED && serving {
+                return Err(format!("cell {c}: the jail term is in neither or both of the cell and the record"));
+            }
         }
         let mut counts = Counts::default();
         for c in 0..kind.len() {
@@ -727,8 +765,8 @@ impl<S: Seen> Core<S> {
             {
                 return Err(format!("cell {c}: a bit disagrees with the agents"));
             }
-            if (self.jail[c] > 0) != (kind[c] == JAILED) {
-                return Err(format!("cell {c}: a jail term without a jailed citizen, or the reverse"));
+            if self.jail[c] > 0 && kind[c] != JAILED {
+                return Err(format!("cell {c}: a jail term without a jailed citizen"));
             }
             match kind[c] {
                 ACTIVE => counts.active += 1,
@@ -741,7 +779,7 @@ impl<S: Seen> Core<S> {
             return Err(format!("counted {counts:?}, kept {:?}", self.counts));
         }
         let g = 1.0 - self.legitimacy;
-        for agent in self.agents.iter().filter(|a| a.cell & COP_BIT == 0) {
+        for agent in self.agents.iter().filter(|a| a.cell & COP_BIT == 0 && a.traits & SERVING == 0) {
             let t = self.traits[agent.traits as usize];
             let rebel = |r: usize| rebels(t.hardship * g, t.risk_aversion, self.arrest[r], self.config.threshold);
             if let Some(r) = (0..self.arrest.len()).find(|&r| rebel(r) != (r < agent.cutoff as usize)) {
@@ -771,15 +809,22 @@ mod tests {
 
     #[test]
     fn running_counts_match_a_recount_every_step() {
-        for (shape, rounding) in [(Vision::VonNeumann, Rounding::Round), (Vision::Moore, Rounding::Floor)] {
-            let mut m = Model::new(small(shape, rounding, 3)).unwrap();
+        // Vision 8 in a square is 288 cells: counts in u32 words (see `Seen`).
+        let configs = [
+            (Vision::VonNeumann, Rounding::Round, 3),
+            (Vision::Moore, Rounding::Floor, 3),
+            (Vision::Moore, Rounding::Round, 8),
+        ];
+        for (shape, rounding, vision) in configs {
+            let mut m = Model::new(Config { vision, ..small(shape, rounding, 3) }).unwrap();
+            assert_eq!(matches!(m.0, Grid::Wide(_)), vision == 8);
             m.check_invariants().unwrap();
             let mut seen_active = false;
             for step in 0..60 {
                 let c = m.step();
                 seen_active |= c.active > 0;
                 assert_eq!(c.active + c.quiet + c.jailed, m.citizens());
-                m.check_invariants().unwrap_or_else(|e| panic!("{shape:?} step {step}: {e}"));
+                m.check_invariants().unwrap_or_else(|e| panic!("{shape:?} vision {vision} step {step}: {e}"));
                 if step == 30 {
                     m.remove_cops(m.cops() / 2);
                     m.check_invariants().unwrap();
@@ -818,6 +863,17 @@ mod tests {
     }
 
     #[test]
+    fn narrow_and_wide_counts_give_the_same_run() {
+        let config = || Config { legitimacy: 0.5, ..small(Vision::VonNeumann, Rounding::Round, 9) };
+        let window = || Window::new(Vision::VonNeumann, 3, 21, 17);
+        let mut narrow = Core::<u16>::new(config(), window()).unwrap();
+        let mut wide = Core::<u32>::new(config(), window()).unwrap();
+        let (a, b): (Vec<_>, Vec<_>) = (0..80).map(|_| (narrow.step(), wide.step())).unzip();
+        assert_eq!(a, b);
+        assert!(a.iter().any(|c| c.active > 0) && a.iter().any(|c| c.jailed > 0));
+    }
+
+    #[test]
     fn same_seed_same_counts() {
         let run = |seed| {
             let mut m = Model::new(small(Vision::VonNeumann, Rounding::Round, seed)).unwrap();
@@ -833,6 +889,9 @@ mod tests {
         assert!(Config { citizen_density: 0.9, cop_density: 0.2, ..Config::mesa(1) }.validate().is_err());
         assert!(Config { legitimacy: 1.5, ..Config::mesa(1) }.validate().is_err());
         assert!(Config { vision: 0, ..Config::mesa(1) }.validate().is_err());
+        let wide = Config { width: 400, height: 400, shape: Vision::Moore, ..Config::mesa(1) };
+        assert!(Config { vision: 127, ..wide.clone() }.validate().is_ok());
+        assert!(Config { vision: 128, ..wide }.validate().unwrap_err().contains("fewer than 65535"));
         assert!(Config::mesa(1).validate().is_ok());
     }
 }
