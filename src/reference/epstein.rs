@@ -23,17 +23,18 @@
 //! majority, touch no window at all. Movement draws random cells of the window until it hits an
 //! empty one (uniform over the empty cells), falling back to a scan.
 //!
-//! On large grids the cost is memory, not arithmetic: in random order every turn lands on a
-//! random cell. So the agents themselves are shuffled each step and visited in memory order, a
-//! move writes nothing at random but two bits and the counts of the movers' windows (no map from
-//! cells to agents: an arrest finds its target's state in the target's cell), and the cells of
-//! the agents a few turns ahead are prefetched. What is random per turn is kept small: an
-//! agent's record is 12 bytes (its cell, and for a citizen the ratio C/A below which it rebels
-//! under the current legitimacy, worked out from H and R by [`rebels`] whenever L changes, so the
-//! shuffle moves half the memory it did with H and R in the record), both counts of a cell share
-//! one word, in 16 bits when the window is under 255 cells, and the jail term is read only where
-//! the jailed bit is set. Per agent and step the cost is about 55-60 ns from 40×40 to 200×200,
-//! 60-65 ns at 400×400 and 600×600, and 70-75 ns at 1000×1000 (docs/EPSTEIN.md).
+//! On large grids the cost is memory, not arithmetic: in random order every turn lands on a random
+//! cell. So the agents themselves are shuffled each step and visited in memory order, a move writes
+//! nothing at random but two bits and the counts of the movers' windows (no map from cells to
+//! agents: an arrest finds its target's state in the target's cell), and the cells of the agents a
+//! few turns ahead are prefetched. What is random per turn is kept small: an agent's record is 12
+//! bytes (its cell, and for a citizen the ratio C/A below which it rebels under the current
+//! legitimacy, worked out from H and R by [`rebels`] whenever L changes, so the shuffle moves half
+//! the memory it did with H and R in the record), both counts of a cell share one word, in 16 bits
+//! when the window is under 255 cells, and the jail term is read from the cell only once, on the
+//! jailed citizen's first turn in jail, which then counts it down in its record. Per agent and step
+//! the cost is about 55-60 ns from 40×40 to 400×400, 60-65 ns at 600×600 and 65-76 ns at 1000×1000
+//! (docs/EPSTEIN.md).
 
 use crate::systems::activation::{epstein_arrest, rebels};
 use rand::seq::SliceRandom;
