@@ -14,21 +14,27 @@
 //! The rule itself is [`crate::systems::activation::epstein_arrest`] and
 //! [`crate::systems::activation::rebels`], the functions revsim's district mechanism calls.
 //!
-//! Speed: no per-agent objects and no look-ups. Each cell keeps two bits (empty; an active
-//! citizen there), the jail term of a jailed citizen there, and two running counts: the cops and
-//! the active citizens in the vision window centred on it. An agent that moves or changes state
-//! adds or takes one from the window around its cell (one short contiguous run per row, which the
-//! compiler vectorises), so a citizen reads C and A in O(1) and a cop knows in O(1) whether anyone
-//! in sight is active. Quiet citizens, the great majority, touch no window at all. Movement draws
-//! random cells of the window until it hits an empty one (uniform over the empty cells), falling
-//! back to a scan.
+//! Speed: no per-agent objects and no look-ups. Each cell keeps three bits (empty; an active
+//! citizen there; a jailed one), the jail term of a jailed citizen there, and one word with two
+//! running counts: the cops and the active citizens in the vision window centred on it. An agent
+//! that moves or changes state adds or takes one from the window around its cell (one short
+//! contiguous run per row, which the compiler vectorises), so a citizen reads C and A with one
+//! access and a cop knows in O(1) whether anyone in sight is active. Quiet citizens, the great
+//! majority, touch no window at all. Movement draws random cells of the window until it hits an
+//! empty one (uniform over the empty cells), falling back to a scan.
 //!
-//! On large grids the cost is memory, not arithmetic: in random order every turn lands on a
-//! random cell. So the agents themselves are shuffled each step and visited in memory order, a
-//! move writes nothing at random but two bits and the counts of the movers' windows (no map from
-//! cells to agents: an arrest finds its target's state in the target's cell), and the cells of
-//! the agents a few turns ahead are prefetched. Per agent and step the cost is about 55-60 ns from
-//! 40×40 to 400×400 and 80-90 ns at 1000×1000 (docs/EPSTEIN.md).
+//! On large grids the cost is memory, not arithmetic: in random order every turn lands on a random
+//! cell. So the agents themselves are shuffled each step and visited in memory order, a move writes
+//! nothing at random but two bits and the counts of the movers' windows (no map from cells to
+//! agents: an arrest finds its target's state in the target's cell), and the cells of the agents a
+//! few turns ahead are prefetched. What is random per turn is kept small: an agent's record is 12
+//! bytes (its cell, and for a citizen the ratio C/A below which it rebels under the current
+//! legitimacy, worked out from H and R by [`rebels`] whenever L changes, so the shuffle moves half
+//! the memory it did with H and R in the record), both counts of a cell share one word, in 16 bits
+//! when the window is under 255 cells, and the jail term is read from the cell only once, on the
+//! jailed citizen's first turn in jail, which then counts it down in its record. Per agent and step
+//! the cost is about 55-60 ns from 40×40 to 400×400, 60-65 ns at 600×600 and 65-76 ns at 1000×1000
+//! (docs/EPSTEIN.md).
 
 use crate::systems::activation::{epstein_arrest, rebels};
 use rand::seq::SliceRandom;
@@ -105,6 +111,17 @@ impl Config {
         }
         if self.width.checked_mul(self.height).is_none_or(|n| n > u32::MAX as usize / 2) {
             return Err("the grid is too large".into());
+        }
+        let window = match self.shape {
+            Vision::Moore => side * side,
+            Vision::VonNeumann => 2 * self.vision * (self.vision + 1) + 1,
+        };
+        if window >= u16::MAX as usize {
+            return Err(format!(
+                "vision {} sees {window} cells; the counts allow fewer than {}",
+                self.vision,
+                u16::MAX
+            ));
         }
         let unit = |x: f64| (0.0..=1.0).contains(&x);
         if !unit(self.citizen_density) || !unit(self.cop_density) || self.citizen_density + self.cop_density > 1.0 {
@@ -201,18 +218,92 @@ impl Window {
     }
 }
 
-/// One agent's attributes. A citizen's state (quiet, active, jailed) is kept by its cell instead
-/// (the `active` bit and `jail`), where a cop's arrest reaches it without a map from cells to
-/// agents; so nothing refers to an agent by its place in [`Model::agents`], and the agents
-/// themselves can be shuffled.
-#[derive(Clone, Copy, Debug)]
+/// What an agent's turn reads: its cell, and for a citizen the ratio at which it stops
+/// rebelling. A citizen's state (quiet, active, jailed) is kept by its cell instead, where a
+/// cop's arrest reaches it without a map from cells to agents; so nothing refers to an agent by
+/// its place in [`Core::agents`], and the agents themselves can be shuffled. 12 bytes, so that
+/// the shuffle, one random swap per agent, moves little memory.
+#[derive(Clone, Copy, Debug, Default)]
 struct Agent {
-    /// H, uniform in [0, 1) (citizens).
-    hardship: f64,
-    /// R, uniform in [0, 1) (citizens).
-    risk_aversion: f64,
+    /// The agent's cell, with `COP_BIT` set for a cop.
     cell: u32,
-    cop: bool,
+    /// A citizen's H and R: its index in [`Core::traits`], with `SERVING` set while it serves a
+    /// jail term.
+    traits: u32,
+    /// The smallest whole ratio ⌊C/A⌋ (or its rounding) at which the citizen stays quiet under
+    /// the current legitimacy: it turns active when the ratio in sight is below this. While it
+    /// serves a term, the turns left instead (as the cell's `jail` counts them).
+    cutoff: u32,
+}
+
+/// A citizen's fixed attributes.
+#[derive(Clone, Copy, Debug)]
+struct Traits {
+    /// H, uniform in [0, 1).
+    hardship: f64,
+    /// R, uniform in [0, 1).
+    risk_aversion: f64,
+}
+
+/// Marks a cop in [`Agent::cell`] (cells are fewer than 2³¹, see [`Config::validate`]).
+const COP_BIT: u32 = 1 << 31;
+
+/// Marks, in [`Agent::traits`], a citizen serving a jail term whose count of turns left is in
+/// [`Agent::cutoff`] instead of in its cell: a cop's arrest writes the term into the cell, and
+/// the citizen's first turn in jail moves it into its record, so that its other turns in jail
+/// (hundreds, with Mesa's Jmax of 1000) read no cell at all.
+const SERVING: u32 = 1 << 31;
+
+/// A cell's running counts of the cops (low half) and the active citizens (high half) in the
+/// window centred on it, in one word so that a citizen reads both with one access: `u16` when a
+/// count cannot pass 255 (Mesa's window has 113 cells), which halves the counts' memory, else
+/// `u32`. A count never goes below zero, so taking one away never borrows from the other half.
+trait Seen: Copy + Default + PartialEq + std::fmt::Debug {
+    /// Bits in each half.
+    const HALF: u32;
+    fn from_u32(x: u32) -> Self;
+    fn to_u32(self) -> u32;
+    fn wrapping_add(self, other: Self) -> Self;
+
+    fn cops(self) -> usize {
+        (self.to_u32() & ((1 << Self::HALF) - 1)) as usize
+    }
+
+    fn actives(self) -> usize {
+        (self.to_u32() >> Self::HALF) as usize
+    }
+
+    /// One more (`up`) or one fewer of `kind` (cops or actives), as a number to add.
+    fn delta(kind: u8, up: bool) -> Self {
+        let unit = if kind == COP { 1 } else { 1 << Self::HALF };
+        Self::from_u32(if up { unit } else { unit.wrapping_neg() })
+    }
+}
+
+impl Seen for u16 {
+    const HALF: u32 = 8;
+    fn from_u32(x: u32) -> u16 {
+        x as u16
+    }
+    fn to_u32(self) -> u32 {
+        self.into()
+    }
+    fn wrapping_add(self, other: u16) -> u16 {
+        self.wrapping_add(other)
+    }
+}
+
+impl Seen for u32 {
+    const HALF: u32 = 16;
+    fn from_u32(x: u32) -> u32 {
+        x
+    }
+    fn to_u32(self) -> u32 {
+        self
+    }
+    fn wrapping_add(self, other: u32) -> u32 {
+        self.wrapping_add(other)
+    }
 }
 
 /// Whether bit `c` is set.
@@ -229,12 +320,83 @@ fn set_bit(bits: &mut [u64], c: usize, on: bool) {
     }
 }
 
-/// The model. Per cell: two bits (empty; an active citizen there), the jail term of a jailed
-/// citizen there, and the running counts of cops and actives in its window. Per agent: its
-/// attributes and cell, in the order in which they act: each step shuffles the agents
-/// themselves, not a list of indices, so that the turns run through them in memory order. A
-/// move writes two bits and the agent's cell, nothing else at random.
-pub struct Model {
+/// The model. Per cell: three bits (empty; an active citizen there; a jailed one), the jail term
+/// of a jailed citizen there, and the running counts of cops and actives in its window. Per
+/// agent, in the order in which they act, a 12-byte [`Agent`]: each step shuffles the records
+/// themselves, not a list of indices, so that the turns run through them in memory order. A move
+/// writes two bits and the agent's cell, nothing else at random.
+pub struct Model(Grid);
+
+/// The model with the counts in narrow or wide words (see [`Seen`]).
+enum Grid {
+    Narrow(Core<u16>),
+    Wide(Core<u32>),
+}
+
+/// Runs `$body` with `$m` bound to the model's [`Core`], whichever its word.
+macro_rules! on_core {
+    ($grid:expr, $m:ident => $body:expr) => {
+        match $grid {
+            Grid::Narrow($m) => $body,
+            Grid::Wide($m) => $body,
+        }
+    };
+}
+
+impl Model {
+    /// Places agents cell by cell (citizen with probability `citizen_density`, cop with
+    /// `cop_density`, else empty), as Mesa's example does.
+    pub fn new(config: Config) -> Result<Model, String> {
+        config.validate()?;
+        let window = Window::new(config.shape, config.vision, config.width, config.height);
+        // A count of cops or actives in a window is at most its cells, the centre included.
+        Ok(Model(if window.cells.len() < u8::MAX as usize {
+            Grid::Narrow(Core::new(config, window)?)
+        } else {
+            Grid::Wide(Core::new(config, window)?)
+        }))
+    }
+
+    pub fn config(&self) -> &Config {
+        on_core!(&self.0, m => &m.config)
+    }
+
+    /// Citizens by state now.
+    pub fn counts(&self) -> Counts {
+        on_core!(&self.0, m => m.counts)
+    }
+
+    pub fn citizens(&self) -> u32 {
+        on_core!(&self.0, m => m.citizens)
+    }
+
+    pub fn cops(&self) -> u32 {
+        on_core!(&self.0, m => m.cops)
+    }
+
+    /// Changes the regime's legitimacy L from the next step on (grievance is H × (1 − L)).
+    pub fn set_legitimacy(&mut self, legitimacy: f64) {
+        on_core!(&mut self.0, m => m.set_legitimacy(legitimacy))
+    }
+
+    /// Takes away cops, chosen at random, until `keep` remain (no effect if no more remain).
+    pub fn remove_cops(&mut self, keep: u32) {
+        on_core!(&mut self.0, m => m.remove_cops(keep))
+    }
+
+    /// One step: every agent (cops and citizens, in jail or not) acts once, in random order.
+    pub fn step(&mut self) -> Counts {
+        on_core!(&mut self.0, m => m.step())
+    }
+
+    /// Recounts everything from the agents; for tests of the running counts and bits.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        on_core!(&self.0, m => m.check_invariants())
+    }
+}
+
+/// The model's state and rules, with the counts in words of type `S`.
+struct Core<S: Seen> {
     config: Config,
     legitimacy: f64,
     rng: ChaCha8Rng,
@@ -248,27 +410,30 @@ pub struct Model {
     empty: Vec<u64>,
     /// One bit per cell, set when an active citizen is there: what an arrest reads.
     active: Vec<u64>,
-    /// Per cell: 0, or 1 + the steps of jail left for the jailed citizen there (a term drawn 0
-    /// keeps the citizen jailed until its next turn, as in Mesa).
+    /// One bit per cell, set when a jailed citizen is there.
+    jailed: Vec<u64>,
+    /// Per cell with a citizen arrested since its last turn: 1 + the steps of jail (a term drawn
+    /// 0 keeps the citizen jailed until its next turn, as in Mesa); 0 elsewhere, and once the
+    /// citizen has taken the term into its record (`SERVING`). Read only where `jailed` is set.
     jail: Vec<u32>,
-    cops_seen: Vec<u16>,
-    actives_seen: Vec<u16>,
+    seen: Vec<S>,
+    /// In the order in which they act.
     agents: Vec<Agent>,
+    traits: Vec<Traits>,
     citizens: u32,
     cops: u32,
     counts: Counts,
 }
 
-impl Model {
-    /// Places agents cell by cell (citizen with probability `citizen_density`, cop with
-    /// `cop_density`, else empty), as Mesa's example does.
-    pub fn new(config: Config) -> Result<Model, String> {
-        config.validate()?;
+impl<S: Seen> Core<S> {
+    fn new(config: Config, window: Window) -> Result<Core<S>, String> {
         let (w, h) = (config.width, config.height);
-        let window = Window::new(config.shape, config.vision, w, h);
-        let arrest = (0..=window.cells.len()).map(|r| epstein_arrest(config.k, r as f64)).collect();
+        let arrest: Vec<f64> = (0..=window.cells.len()).map(|r| epstein_arrest(config.k, r as f64)).collect();
+        if arrest.windows(2).any(|p| p[1] < p[0]) {
+            return Err("the arrest probability must not fall as the ratio of cops to actives rises".into());
+        }
         let words = (w * h).div_ceil(64);
-        let mut m = Model {
+        let mut m = Core {
             legitimacy: config.legitimacy,
             rng: ChaCha8Rng::seed_from_u64(config.seed),
             window,
@@ -276,10 +441,11 @@ impl Model {
             arrest,
             empty: vec![u64::MAX; words],
             active: vec![0; words],
+            jailed: vec![0; words],
             jail: vec![0; w * h],
-            cops_seen: vec![0; w * h],
-            actives_seen: vec![0; w * h],
+            seen: vec![S::default(); w * h],
             agents: Vec::new(),
+            traits: Vec::new(),
             citizens: 0,
             cops: 0,
             counts: Counts::default(),
@@ -288,60 +454,46 @@ impl Model {
         let (cd, pd) = (m.config.citizen_density, m.config.cop_density);
         for c in 0..w * h {
             let u: f64 = m.rng.random();
-            let cop = if u < cd {
-                false
+            if u < cd {
+                let (hardship, risk_aversion) = (m.rng.random(), m.rng.random());
+                let traits = Traits { hardship, risk_aversion };
+                let cutoff = m.cutoff(traits);
+                m.agents.push(Agent { cell: c as u32, traits: m.traits.len() as u32, cutoff });
+                m.traits.push(traits);
+                m.citizens += 1;
             } else if u < cd + pd {
-                true
-            } else {
-                continue;
-            };
-            let (hardship, risk_aversion) = if cop { (0.0, 0.0) } else { (m.rng.random(), m.rng.random()) };
-            set_bit(&mut m.empty, c, false);
-            m.agents.push(Agent { hardship, risk_aversion, cell: c as u32, cop });
-            if cop {
-                m.add(c, COP, 1);
+                m.agents.push(Agent { cell: c as u32 | COP_BIT, traits: 0, cutoff: 0 });
+                m.add(c, COP, true);
                 m.cops += 1;
             } else {
-                m.citizens += 1;
+                continue;
             }
+            set_bit(&mut m.empty, c, false);
         }
         m.counts = Counts { active: 0, quiet: m.citizens, jailed: 0 };
         Ok(m)
     }
 
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    /// Citizens by state now.
-    pub fn counts(&self) -> Counts {
-        self.counts
-    }
-
-    pub fn citizens(&self) -> u32 {
-        self.citizens
-    }
-
-    pub fn cops(&self) -> u32 {
-        self.cops
-    }
-
-    /// Changes the regime's legitimacy L from the next step on (grievance is H × (1 − L)).
-    pub fn set_legitimacy(&mut self, legitimacy: f64) {
+    fn set_legitimacy(&mut self, legitimacy: f64) {
         self.legitimacy = legitimacy;
+        for i in 0..self.agents.len() {
+            // A citizen in jail works its cutoff out when it comes out.
+            if self.agents[i].cell & COP_BIT == 0 && self.agents[i].traits & SERVING == 0 {
+                self.agents[i].cutoff = self.cutoff(self.traits[self.agents[i].traits as usize]);
+            }
+        }
     }
 
-    /// Takes away cops, chosen at random, until `keep` remain (no effect if no more remain).
-    pub fn remove_cops(&mut self, keep: u32) {
-        let mut cops: Vec<usize> = (0..self.agents.len()).filter(|&i| self.agents[i].cop).collect();
+    fn remove_cops(&mut self, keep: u32) {
+        let mut cops: Vec<usize> = (0..self.agents.len()).filter(|&i| self.agents[i].cell & COP_BIT != 0).collect();
         if cops.len() <= keep as usize {
             return;
         }
         cops.shuffle(&mut self.rng);
         let mut gone = vec![false; self.agents.len()];
         for &i in &cops[keep as usize..] {
-            let c = self.agents[i].cell as usize;
-            self.add(c, COP, u16::MAX);
+            let c = (self.agents[i].cell & !COP_BIT) as usize;
+            self.add(c, COP, false);
             set_bit(&mut self.empty, c, true);
             gone[i] = true;
         }
@@ -353,15 +505,15 @@ impl Model {
         self.cops = keep;
     }
 
-    /// One step: every agent (cops and citizens, in jail or not) acts once, in random order.
-    pub fn step(&mut self) -> Counts {
+    fn step(&mut self) -> Counts {
         self.agents.shuffle(&mut self.rng);
         for i in 0..self.agents.len() {
             if let Some(ahead) = self.agents.get(i + PREFETCH_AHEAD) {
-                self.prefetch_turn(ahead);
+                self.prefetch_turn(*ahead);
             }
-            if self.agents[i].cop {
-                self.cop_step(i);
+            let cell = self.agents[i].cell;
+            if cell & COP_BIT != 0 {
+                self.agents[i].cell = self.cop_step((cell & !COP_BIT) as usize) as u32 | COP_BIT;
             } else {
                 self.citizen_step(i);
             }
@@ -373,59 +525,86 @@ impl Model {
     /// cache miss on a large grid, and these hints let the misses overlap. An agent moves only
     /// on its own turn, so its cell is known in advance. No effect on results.
     #[inline]
-    fn prefetch_turn(&self, agent: &Agent) {
-        let c = agent.cell as usize;
-        prefetch(&self.actives_seen[c]);
-        if agent.cop {
+    fn prefetch_turn(&self, agent: Agent) {
+        let (cell, c) = (agent.cell, (agent.cell & !COP_BIT) as usize);
+        prefetch(&self.seen[c]);
+        if cell & COP_BIT != 0 {
             // The cop will take itself out of the counts of its window.
-            self.prefetch_window(&self.cops_seen, c);
+            self.prefetch_window(c);
         } else {
-            prefetch(&self.jail[c]);
-            prefetch(&self.cops_seen[c]);
+            prefetch(&self.jailed[c / 64]);
             prefetch(&self.active[c / 64]);
         }
+        prefetch(&self.empty[c / 64]);
     }
 
-    /// Prefetches both ends of each row of the window around `c` in `grid`.
-    fn prefetch_window(&self, grid: &[u16], c: usize) {
+    /// Prefetches both ends of each row of the window around `c` in the counts.
+    fn prefetch_window(&self, c: usize) {
         let (w, h, v) = (self.config.width, self.config.height, self.config.vision);
         let (x, y) = self.column_row(c);
         let mut r = if y >= v { y - v } else { y + h - v };
         for &half in &self.window.half {
             let start = if x >= half { x - half } else { x + w - half };
             let end = if x + half < w { x + half } else { x + half - w };
-            prefetch(&grid[r * w + start]);
-            prefetch(&grid[r * w + end]);
+            prefetch(&self.seen[r * w + start]);
+            prefetch(&self.seen[r * w + end]);
             r = if r + 1 == h { 0 } else { r + 1 };
         }
     }
 
+    /// The smallest whole ratio at which a citizen with these traits does not rebel under the
+    /// current legitimacy (one past the largest ratio if it rebels at all): by
+    /// [`rebels`] on G = H × (1 − L) and P from [`epstein_arrest`]. G − R × P only falls as P
+    /// rises, and P rises with the ratio (checked in [`Model::new`]), so the citizen rebels
+    /// exactly at the ratios below the cutoff.
+    fn cutoff(&self, traits: Traits) -> u32 {
+        let grievance = traits.hardship * (1.0 - self.legitimacy);
+        let quiet = |ratio: usize| !rebels(grievance, traits.risk_aversion, self.arrest[ratio], self.config.threshold);
+        let (mut low, mut high) = (0, self.arrest.len());
+        while low < high {
+            let mid = (low + high) / 2;
+            if quiet(mid) { high = mid } else { low = mid + 1 }
+        }
+        low as u32
+    }
+
+    /// The turn of the citizen `agents[i]`.
     fn citizen_step(&mut self, i: usize) {
-        let c = self.agents[i].cell as usize;
-        let was = match self.jail[c] {
-            0 if bit(&self.active, c) => ACTIVE,
-            0 => QUIET,
-            1 => {
-                self.jail[c] = 0;
-                JAILED
-            }
-            left => {
-                self.jail[c] = left - 1;
+        let Agent { cell, mut traits, mut cutoff } = self.agents[i];
+        let c = cell as usize;
+        let was = if traits & SERVING != 0 {
+            if cutoff > 1 {
+                self.agents[i].cutoff -= 1;
                 return;
             }
+            traits &= !SERVING;
+            cutoff = self.cutoff(self.traits[traits as usize]);
+            set_bit(&mut self.jailed, c, false);
+            JAILED
+        } else if bit(&self.jailed, c) {
+            // Arrested since its last turn: the term moves from the cell to the record, so that
+            // the turns in jail read no cell.
+            let left = std::mem::take(&mut self.jail[c]);
+            if left > 1 {
+                self.agents[i] = Agent { cell, traits: traits | SERVING, cutoff: left - 1 };
+                return;
+            }
+            set_bit(&mut self.jailed, c, false);
+            JAILED
+        } else if bit(&self.active, c) {
+            ACTIVE
+        } else {
+            QUIET
         };
-        let cops = self.cops_seen[c] as usize;
-        let actives = 1 + self.actives_seen[c] as usize - usize::from(was == ACTIVE);
-        let p = self.arrest[whole_ratio(cops, actives, self.config.rounding)];
-        let grievance = self.agents[i].hardship * (1.0 - self.legitimacy);
-        let now =
-            if rebels(grievance, self.agents[i].risk_aversion, p, self.config.threshold) { ACTIVE } else { QUIET };
+        let seen = self.seen[c];
+        let (cops, actives) = (seen.cops(), 1 + seen.actives() - usize::from(was == ACTIVE));
+        let now = if whole_ratio(cops, actives, self.config.rounding) < cutoff as usize { ACTIVE } else { QUIET };
         let to = self.empty_in_sight(c).unwrap_or(c);
         if was == ACTIVE && !(now == ACTIVE && to == c) {
-            self.add(c, ACTIVE, u16::MAX);
+            self.add(c, ACTIVE, false);
         }
         if now == ACTIVE && !(was == ACTIVE && to == c) {
-            self.add(to, ACTIVE, 1);
+            self.add(to, ACTIVE, true);
         }
         self.tally(was, 0u32.wrapping_sub(1));
         self.tally(now, 1);
@@ -433,28 +612,28 @@ impl Model {
         set_bit(&mut self.active, c, false);
         set_bit(&mut self.empty, to, false);
         set_bit(&mut self.active, to, now == ACTIVE);
-        self.agents[i].cell = to as u32;
+        self.agents[i] = Agent { cell: to as u32, traits, cutoff };
     }
 
-    fn cop_step(&mut self, i: usize) {
-        let c = self.agents[i].cell as usize;
-        let seen = self.actives_seen[c] as usize;
+    /// A cop's turn at cell `c`; returns its cell after the turn.
+    fn cop_step(&mut self, c: usize) -> usize {
+        let seen = self.seen[c].actives();
         if seen > 0 {
             let pick = self.rng.random_range(0..seen as u32) as usize;
             let target = self.nth_in_sight(c, &self.active, pick);
             self.jail[target] = self.rng.random_range(0..=self.config.max_jail) + 1;
+            set_bit(&mut self.jailed, target, true);
             set_bit(&mut self.active, target, false);
-            self.add(target, ACTIVE, u16::MAX);
+            self.add(target, ACTIVE, false);
             self.tally(ACTIVE, 0u32.wrapping_sub(1));
             self.tally(JAILED, 1);
         }
-        if let Some(to) = self.empty_in_sight(c) {
-            self.add(c, COP, u16::MAX);
-            self.add(to, COP, 1);
-            set_bit(&mut self.empty, c, true);
-            set_bit(&mut self.empty, to, false);
-            self.agents[i].cell = to as u32;
-        }
+        let Some(to) = self.empty_in_sight(c) else { return c };
+        self.add(c, COP, false);
+        self.add(to, COP, true);
+        set_bit(&mut self.empty, c, true);
+        set_bit(&mut self.empty, to, false);
+        to
     }
 
     fn tally(&mut self, kind: u8, delta: u32) {
@@ -525,15 +704,16 @@ impl Model {
             .expect("the running counts match the grid")
     }
 
-    /// Adds `delta` (1, or u16::MAX to take one away) to the count of `kind` (cops or actives)
-    /// in every cell whose window holds `c`; windows are symmetric, so that is `c`'s window.
-    fn add(&mut self, c: usize, kind: u8, delta: u16) {
+    /// Adds one to (`up`) or takes one from the count of `kind` (cops or actives) in every cell
+    /// whose window holds `c`; windows are symmetric, so that is `c`'s window. A count never
+    /// goes below zero, so taking one away never borrows from the other half of the word.
+    fn add(&mut self, c: usize, kind: u8, up: bool) {
         let (w, h, v) = (self.config.width, self.config.height, self.config.vision);
         let (x, y) = self.column_row(c);
-        let grid = if kind == COP { &mut self.cops_seen } else { &mut self.actives_seen };
+        let delta = S::delta(kind, up);
         let mut r = if y >= v { y - v } else { y + h - v };
         for &half in &self.window.half {
-            let line = &mut grid[r * w..(r + 1) * w];
+            let line = &mut self.seen[r * w..(r + 1) * w];
             r = if r + 1 == h { 0 } else { r + 1 };
             let start = if x >= half { x - half } else { x + w - half };
             let end = start + 2 * half + 1;
@@ -547,35 +727,43 @@ impl Model {
         }
     }
 
-    /// Recounts everything from the agents; for tests of the running counts and bits.
-    pub fn check_invariants(&self) -> Result<(), String> {
+    fn check_invariants(&self) -> Result<(), String> {
         let mut kind = vec![EMPTY; self.jail.len()];
         for agent in &self.agents {
-            let c = agent.cell as usize;
+            let c = (agent.cell & !COP_BIT) as usize;
             if kind[c] != EMPTY {
                 return Err(format!("cell {c}: two agents"));
             }
-            kind[c] = match (agent.cop, self.jail[c], bit(&self.active, c)) {
+            kind[c] = match (agent.cell & COP_BIT != 0, bit(&self.jailed, c), bit(&self.active, c)) {
                 (true, _, _) => COP,
-                (false, 1.., _) => JAILED,
-                (false, 0, true) => ACTIVE,
-                (false, 0, false) => QUIET,
+                (false, true, _) => JAILED,
+                (false, false, true) => ACTIVE,
+                (false, false, false) => QUIET,
             };
+            // A jailed citizen's term is in its cell until its first turn in jail, then in its record.
+            let serving = agent.traits & SERVING != 0;
+            if kind[c] == JAILED && serving == (self.jail[c] > 0) || kind[c] != JAILED && serving {
+                return Err(format!("cell {c}: the jail term is in neither or both of the cell and the record"));
+            }
         }
         let mut counts = Counts::default();
         for c in 0..kind.len() {
             let seen = |kind_: u8| {
                 let around = (0..self.window.cells.len()).filter(|&k| kind[self.neighbour(c, k)] == kind_).count();
-                (around + usize::from(kind[c] == kind_)) as u16
+                (around + usize::from(kind[c] == kind_)) as u32
             };
             let (cops, actives) = (seen(COP), seen(ACTIVE));
-            if (cops, actives) != (self.cops_seen[c], self.actives_seen[c]) {
+            if S::from_u32(cops | actives << S::HALF) != self.seen[c] {
                 return Err(format!(
-                    "cell {c}: counted {cops} cops and {actives} actives, kept {:?}",
-                    (self.cops_seen[c], self.actives_seen[c])
+                    "cell {c}: counted {cops} cops and {actives} actives, kept {} and {}",
+                    self.seen[c].cops(),
+                    self.seen[c].actives()
                 ));
             }
-            if bit(&self.empty, c) != (kind[c] == EMPTY) || bit(&self.active, c) && kind[c] != ACTIVE {
+            if bit(&self.empty, c) != (kind[c] == EMPTY)
+                || bit(&self.active, c) && kind[c] != ACTIVE
+                || bit(&self.jailed, c) && kind[c] != JAILED
+            {
                 return Err(format!("cell {c}: a bit disagrees with the agents"));
             }
             if self.jail[c] > 0 && kind[c] != JAILED {
@@ -590,6 +778,14 @@ impl Model {
         }
         if counts != self.counts {
             return Err(format!("counted {counts:?}, kept {:?}", self.counts));
+        }
+        let g = 1.0 - self.legitimacy;
+        for agent in self.agents.iter().filter(|a| a.cell & COP_BIT == 0 && a.traits & SERVING == 0) {
+            let t = self.traits[agent.traits as usize];
+            let rebel = |r: usize| rebels(t.hardship * g, t.risk_aversion, self.arrest[r], self.config.threshold);
+            if let Some(r) = (0..self.arrest.len()).find(|&r| rebel(r) != (r < agent.cutoff as usize)) {
+                return Err(format!("a citizen's cutoff {} disagrees with the rule at ratio {r}", agent.cutoff));
+            }
         }
         Ok(())
     }
@@ -614,15 +810,22 @@ mod tests {
 
     #[test]
     fn running_counts_match_a_recount_every_step() {
-        for (shape, rounding) in [(Vision::VonNeumann, Rounding::Round), (Vision::Moore, Rounding::Floor)] {
-            let mut m = Model::new(small(shape, rounding, 3)).unwrap();
+        // Vision 8 in a square is 288 cells: counts in u32 words (see `Seen`).
+        let configs = [
+            (Vision::VonNeumann, Rounding::Round, 3),
+            (Vision::Moore, Rounding::Floor, 3),
+            (Vision::Moore, Rounding::Round, 8),
+        ];
+        for (shape, rounding, vision) in configs {
+            let mut m = Model::new(Config { vision, ..small(shape, rounding, 3) }).unwrap();
+            assert_eq!(matches!(m.0, Grid::Wide(_)), vision == 8);
             m.check_invariants().unwrap();
             let mut seen_active = false;
             for step in 0..60 {
                 let c = m.step();
                 seen_active |= c.active > 0;
                 assert_eq!(c.active + c.quiet + c.jailed, m.citizens());
-                m.check_invariants().unwrap_or_else(|e| panic!("{shape:?} step {step}: {e}"));
+                m.check_invariants().unwrap_or_else(|e| panic!("{shape:?} vision {vision} step {step}: {e}"));
                 if step == 30 {
                     m.remove_cops(m.cops() / 2);
                     m.check_invariants().unwrap();
@@ -635,8 +838,9 @@ mod tests {
     #[test]
     fn column_row_matches_division() {
         for width in [15, 40, 41, 100, 999, 1000, 4096, 46_341] {
-            let m = Model::new(Config { width, height: 15, citizen_density: 0.0, cop_density: 0.0, ..Config::mesa(1) })
-                .unwrap();
+            let config = Config { width, height: 15, citizen_density: 0.0, cop_density: 0.0, ..Config::mesa(1) };
+            let window = Window::new(config.shape, config.vision, width, 15);
+            let m = Core::<u32>::new(config, window).unwrap();
             let cells = (0..5000).chain((0..5000).map(|k| width * 15 - 1 - k)).chain([width * 15 / 2]);
             for c in cells.filter(|&c| c < width * 15) {
                 assert_eq!(m.column_row(c), (c % width, c / width), "width {width}, cell {c}");
@@ -660,6 +864,17 @@ mod tests {
     }
 
     #[test]
+    fn narrow_and_wide_counts_give_the_same_run() {
+        let config = || Config { legitimacy: 0.5, ..small(Vision::VonNeumann, Rounding::Round, 9) };
+        let window = || Window::new(Vision::VonNeumann, 3, 21, 17);
+        let mut narrow = Core::<u16>::new(config(), window()).unwrap();
+        let mut wide = Core::<u32>::new(config(), window()).unwrap();
+        let (a, b): (Vec<_>, Vec<_>) = (0..80).map(|_| (narrow.step(), wide.step())).unzip();
+        assert_eq!(a, b);
+        assert!(a.iter().any(|c| c.active > 0) && a.iter().any(|c| c.jailed > 0));
+    }
+
+    #[test]
     fn same_seed_same_counts() {
         let run = |seed| {
             let mut m = Model::new(small(Vision::VonNeumann, Rounding::Round, seed)).unwrap();
@@ -675,6 +890,9 @@ mod tests {
         assert!(Config { citizen_density: 0.9, cop_density: 0.2, ..Config::mesa(1) }.validate().is_err());
         assert!(Config { legitimacy: 1.5, ..Config::mesa(1) }.validate().is_err());
         assert!(Config { vision: 0, ..Config::mesa(1) }.validate().is_err());
+        let wide = Config { width: 400, height: 400, shape: Vision::Moore, ..Config::mesa(1) };
+        assert!(Config { vision: 127, ..wide.clone() }.validate().is_ok());
+        assert!(Config { vision: 128, ..wide }.validate().unwrap_err().contains("fewer than 65535"));
         assert!(Config::mesa(1).validate().is_ok());
     }
 }
