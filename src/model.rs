@@ -337,6 +337,9 @@ pub struct Government {
     pub assembly: Option<[f64; Party::COUNT]>,
     /// The Assembly, not the Congress of Soviets, makes and unmakes governments.
     pub assembly_governs: bool,
+    /// When the tax in kind replaced the earlier regime (it is levied on the harvests gathered
+    /// from then on); `None` before, or when the run began under it.
+    pub tax_since: Option<crate::date::Date>,
 }
 
 impl Government {

@@ -366,6 +366,7 @@ fn government(s: &Scenario, pop: &crate::scenario::PopulationParams) -> Governme
         demobilise_weekly: 0.0,
         assembly: None,
         assembly_governs: false,
+        tax_since: None,
     }
 }
 

@@ -241,11 +241,17 @@ fn policy_name(p: &Policy) -> String {
 /// Sets one policy and logs `policy_changed`.
 pub fn set_policy(world: &mut World, policy: &Policy, why: &str) {
     {
+        let date = world.resource::<Clock>().date;
         let mut g = world.resource_mut::<Government>();
         let pol = &mut g.policy;
         match policy {
             Policy::Peace(v) => pol.peace = *v,
-            Policy::Procurement(v) => pol.procurement = *v,
+            Policy::Procurement(v) => {
+                if *v == Procurement::TaxInKind && pol.procurement != Procurement::TaxInKind {
+                    g.tax_since = Some(date);
+                }
+                g.policy.procurement = *v;
+            }
             Policy::BagTrade(v) => pol.bag_trade = *v,
             Policy::SovietElections(v) => pol.soviet_elections = *v,
             Policy::Terror(v) => pol.terror = *v,

@@ -31,6 +31,18 @@ fn next_after_week(date: Date, (month, day): (u32, u32)) -> Date {
     [y, y + 1, y + 2].iter().filter_map(|&year| Date::from_ymd(year, month, day)).find(|d| *d >= end).unwrap_or(end)
 }
 
+/// The last harvest on `(month, day)` up to the end of the week that begins on `date` (the land
+/// pass harvests before it procures).
+fn last_harvest(date: Date, harvest: (u32, u32)) -> Date {
+    let (y, _, _) = date.ymd();
+    let end = date.add_days(crate::date::DAYS_PER_TICK);
+    [y, y - 1, y - 2]
+        .iter()
+        .filter_map(|&year| Date::from_ymd(year, harvest.0, harvest.1))
+        .find(|d| *d < end)
+        .unwrap_or(date)
+}
+
 /// The share of its land a household has still to sow before the next harvest, after this
 /// week's farming: all of it between the harvest and the winter sowing, the spring crops'
 /// share between the winter and the spring sowings, none between the spring sowing and the
@@ -80,6 +92,12 @@ pub struct ProcurementWeek<'a> {
     /// Deliveries at the fixed price against the first week's, as the fixed price loses value.
     fixed_incentive: f64,
     campaign_weeks: f64,
+    /// Whether the tax in kind is levied on this agricultural year's harvest: not when it was
+    /// adopted after that harvest. The tax of March 1921 replaced the razverstka at once and was
+    /// levied on the 1921 harvest (the 10th Congress, 15 March 1921; seed 004 E8, L2942-2944);
+    /// a tax adopted in the spring does not take a second levy from the grain left after the
+    /// requisition.
+    tax_due: bool,
     goods: f64,
     streams: AgentStreams,
 }
@@ -126,6 +144,9 @@ impl<'a> ProcurementWeek<'a> {
             trade_rate: p.trade_rate * market::sale_factor(m, economy.village_price, risk),
             fixed_incentive: inflation.powf((m.fixed_price_indexation - 1.0) * m.marketing_elasticity),
             campaign_weeks: months as f64 * 52.0 / 12.0,
+            tax_due: government
+                .tax_since
+                .is_none_or(|since| since <= last_harvest(clock.date, params.agriculture.harvest)),
             goods: economy.goods,
             streams: AgentStreams::new(clock.seed, clock.tick, Stream::Procurement),
         }
@@ -249,7 +270,7 @@ fn soviet_procurement(
             // Progressive: households with nothing above the norm are exempt.
             let owed = p.tax_rate * f64::from(household.harvest_year);
             let remaining = (owed - f64::from(household.taken_year)).max(0.0);
-            take = (owed / week.campaign_weeks.max(1.0)).min(remaining).min(surplus);
+            take = if week.tax_due { (owed / week.campaign_weeks.max(1.0)).min(remaining).min(surplus) } else { 0.0 };
             week.trade_rate * (household.grain - take - keep).max(0.0)
         }
     };
@@ -331,6 +352,7 @@ mod tests {
             trade_rate,
             fixed_incentive: 1.0,
             campaign_weeks: 40.0,
+            tax_due: true,
             goods: 0.3,
             streams: AgentStreams::new(1, 1, Stream::Procurement),
         }
@@ -385,6 +407,18 @@ mod tests {
         assert_eq!(on("1919-07-20"), 0.0);
         // The week of the harvest has harvested: the next year's sowings are ahead again.
         assert_eq!(on("1919-07-30"), 1.0);
+    }
+
+    #[test]
+    fn a_tax_adopted_after_the_harvest_waits_for_the_next() {
+        let harvest = (8, 1);
+        let adopted: Date = "1921-03-15".parse().unwrap();
+        let due = |d: &str| adopted <= last_harvest(d.parse().unwrap(), harvest);
+        assert!(!due("1921-04-06"));
+        assert!(!due("1921-07-20"));
+        // The week that contains 1 August 1921 has harvested: the tax is due on that harvest.
+        assert!(due("1921-07-30"));
+        assert!(due("1921-10-05"));
     }
 
     #[test]
