@@ -26,12 +26,16 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// People per agent: what is tested is how shards are split and merged, byte for byte, which
+/// does not depend on the scale, so the coarsest the other CLI tests use.
+const SCALE: &str = "20000";
+
 fn compare(runs: &str, seed: &str, extra: &[&str], out: &Path) -> Output {
     let base = [scenario("baseline.ron"), scenario("kronstadt_early_thaw.ron")];
     revsim()
         .arg("compare")
         .args(&base)
-        .args(["--runs", runs, "--scale", "5000", "--seed", seed, "--quiet", "--out"])
+        .args(["--runs", runs, "--scale", SCALE, "--seed", seed, "--quiet", "--out"])
         .arg(out)
         .args(extra)
         .output()
@@ -149,7 +153,7 @@ fn ensemble_shards_from_slurm_and_kubernetes_environments_merge_to_the_unsharded
     let dir = scratch("ensemble");
     let ensemble = |out: &Path| {
         let mut c = revsim();
-        c.args(["ensemble", &scenario("baseline.ron"), "--runs", "5", "--scale", "5000", "--seed", "3", "--quiet"]);
+        c.args(["ensemble", &scenario("baseline.ron"), "--runs", "5", "--scale", SCALE, "--seed", "3", "--quiet"]);
         c.arg("--out").arg(out);
         c
     };
