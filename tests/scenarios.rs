@@ -309,23 +309,42 @@ fn kronstadt_early_thaw_the_fortress_cannot_be_stormed_after_the_thaw() {
 /// fortress the baseline storms in most seeds", held until the markets of issue 13: with the
 /// towns hungry all winter the rising comes in February on some seeds, stormed before the thaw
 /// of 5 March; measured then, 3 of 10 seeds turn; with the war's changes merged too, 2 turn and
-/// the fortress holds on 4 seeds against 2, and over 50 paired runs in 52% against 20%. The
-/// scenario file records it.) Power: a scenario with
-/// no effect gives equal counts on paired seeds and fails.
+/// the fortress holds on 4 seeds against 2, and over 50 paired runs in 52% against 20%; measured
+/// again on 1 December 2026: seeds 1 and 7 turn, 4 hold against 2. The scenario file records it.)
+/// Power: a scenario with no effect leaves every run as the baseline's, turns no seed and fails
+/// surely. Against one that only reshuffled the outcomes of the seeds still open on 5 March
+/// (measured: 4, of which the baseline holds 2) with the baseline's chance for such seeds
+/// (here one half), the test is weak: 3 of the 4 holding happens with probability 5/16. Ten
+/// seeds at this scale are what the suite affords; the README's 50-run comparison carries the
+/// effect's size, and once small groups keep their own scale (issue 9, item 7) this test can
+/// run many more seeds at a coarser one.
 #[test]
 fn kronstadt_early_thaw_holds_on_more_of_ten_seeds_at_the_default_scale() {
-    let run10 = |name: &str| -> Vec<RunOutput> {
-        let resolved = load(name);
-        // Only whether the fortress is stormed or holds is read, and it is final once settled.
-        let stop = Stop::KronstadtSettled(resolved.start());
-        (1..=10).map(|seed| run_until(&resolved, seed, 1000, stop)).collect()
+    let (base_world, thaw_world) = (load("baseline"), load("kronstadt_early_thaw"));
+    let thaw = date("1921-03-05");
+    // Only whether the fortress is stormed or holds is read, and it is final once settled.
+    let stop = Stop::KronstadtSettled(base_world.start());
+    let settled = |o: &RunOutput| first(o, "kronstadt_suppressed", "").or(first(o, "kronstadt_holds", ""));
+    // A seed whose fortress the baseline settles before the thaw is settled the same way with the
+    // early thaw: the two worlds are the same week for week until 5 March 1921 (the file's
+    // divergence), which is checked on every seed that is run to its end.
+    let pair = |seed: u64| -> (RunOutput, RunOutput) {
+        let b = run_until(&base_world, seed, 1000, stop);
+        if settled(&b).is_some_and(|d| d < thaw) {
+            return (b.clone(), b);
+        }
+        let a = run_until(&thaw_world, seed, 1000, stop);
+        same_before(std::slice::from_ref(&b), std::slice::from_ref(&a), "1921-03-05");
+        (b, a)
     };
-    // The two scenarios on the two cores.
-    let (base, alt) = std::thread::scope(|scope| {
-        let base = scope.spawn(|| run10("baseline"));
-        let alt = run10("kronstadt_early_thaw");
-        (base.join().expect("no panic"), alt)
+    // The seeds on the two cores.
+    let (mut pairs, even) = std::thread::scope(|scope| {
+        let even = scope.spawn(|| (2..=10).step_by(2).map(pair).collect::<Vec<_>>());
+        ((1..=9).step_by(2).map(pair).collect::<Vec<_>>(), even.join().expect("no panic"))
     });
+    pairs.extend(even);
+    pairs.sort_by_key(|(b, _)| b.seed);
+    let (base, alt): (Vec<RunOutput>, Vec<RunOutput>) = pairs.into_iter().unzip();
     let turned = base
         .iter()
         .zip(&alt)
@@ -334,7 +353,13 @@ fn kronstadt_early_thaw_holds_on_more_of_ten_seeds_at_the_default_scale() {
     let holds = |runs: &[RunOutput]| runs.iter().filter(|o| happened(o, "kronstadt_holds", "")).count();
     for (b, a) in base.iter().zip(&alt) {
         let rose = first(b, "kronstadt_mutiny", "").map(|d| d.to_string()).unwrap_or_default();
-        eprintln!("seed {}: baseline {} (rose {rose}), early thaw {}", b.seed, b.kronstadt.key(), a.kronstadt.key());
+        let open = if settled(b).is_some_and(|d| d < thaw) { "settled before the thaw" } else { "open on 5 March" };
+        eprintln!(
+            "seed {}: baseline {} (rose {rose}, {open}), early thaw {}",
+            b.seed,
+            b.kronstadt.key(),
+            a.kronstadt.key()
+        );
     }
     eprintln!(
         "kronstadt_early_thaw, seeds 1-10 at scale 1000: {turned} turned from stormed to holding; holds on {} seeds against {}",
