@@ -112,10 +112,11 @@ fn a_run_stopped_early_is_the_whole_runs_first_weeks_byte_for_byte() {
 fn one_thread_and_two_give_the_same_bytes() {
     // The passes over the agents split them into chunks fixed by the number of agents, and
     // every agent draws from its own stream: the thread count cannot change a byte. At scale
-    // 2,000 there are 20 chunks of 4,096 agents, so two threads really do split the work.
+    // 5,000 there are 8 chunks of 4,096 agents, so two threads really do split the work.
     let resolved = baseline();
-    let one = revsim::run::simulate_threads(&resolved, 7, 2000, 1).unwrap();
-    let two = revsim::run::simulate_threads(&resolved, 7, 2000, 2).unwrap();
+    let one = revsim::run::simulate_threads(&resolved, 7, TEST_SCALE, 1).unwrap();
+    let two = revsim::run::simulate_threads(&resolved, 7, TEST_SCALE, 2).unwrap();
+    assert!(one.agents > 4 * 4096, "{} agents: more than one chunk for each thread", one.agents);
     assert_eq!(timeseries_csv(&one, None, true), timeseries_csv(&two, None, true));
     assert_eq!(events_csv(&one.events, None, true), events_csv(&two.events, None, true));
 }
