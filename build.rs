@@ -2,7 +2,16 @@
 
 fn main() {
     println!("cargo:rerun-if-changed=Cargo.lock");
-    println!("cargo:rerun-if-changed=.git/HEAD");
+    // In a linked worktree `.git` is a file, and a path that does not exist makes cargo run this
+    // script (and rebuild the crate) on every build: ask git where HEAD really is.
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--git-path", "HEAD"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .unwrap_or_else(|| ".git/HEAD".into());
+    println!("cargo:rerun-if-changed={head}");
     if let Ok(out) = std::process::Command::new("git").args(["rev-parse", "HEAD"]).output()
         && out.status.success()
     {

@@ -169,6 +169,33 @@ pub fn simulate_threads_with(
     threads: usize,
     mut observe: impl FnMut(&mut World) -> Result<(), String>,
 ) -> Result<RunOutput, String> {
+    run_weeks(resolved, seed, scale, threads, |world| observe(world).map(|()| false))
+}
+
+/// Runs a scenario with one seed on one thread, calling `done` after every tick (as `observe`
+/// is called), and stops after the first week for which it returns `true` (or at the scenario's
+/// end): for tests that need only part of the window. The weeks it covers are a full run's, byte
+/// for byte (nothing in the model reads how far a run will go; `tests/model.rs` checks it); the
+/// end state and Kronstadt's outcome are those of its last week. For example, to stop once
+/// mid-1921 has been run: `|world| world.resource::<Clock>().date >= until`.
+pub fn simulate_until(
+    resolved: &Resolved,
+    seed: u64,
+    scale: u32,
+    mut done: impl FnMut(&mut World) -> bool,
+) -> Result<RunOutput, String> {
+    run_weeks(resolved, seed, scale, 1, |world| Ok(done(world)))
+}
+
+/// The weekly loop: `after_week` is called after every tick and ends the run early by
+/// returning `true`.
+fn run_weeks(
+    resolved: &Resolved,
+    seed: u64,
+    scale: u32,
+    threads: usize,
+    mut after_week: impl FnMut(&mut World) -> Result<bool, String>,
+) -> Result<RunOutput, String> {
     let mut world = crate::world::build(resolved, seed, scale, threads);
     let agents = world.query::<&Person>().iter(&world).count();
     crate::schedule::initial().run(&mut world);
@@ -186,7 +213,9 @@ pub fn simulate_threads_with(
         let values = world.resource::<Metrics>().values.clone();
         check_finite(date, &values)?;
         rows.push((tick, date, values));
-        observe(&mut world)?;
+        if after_week(&mut world)? {
+            break;
+        }
         let mut c = world.resource_mut::<Clock>();
         c.tick += 1;
         c.date = c.date.add_days(DAYS_PER_TICK);

@@ -40,7 +40,10 @@ fn run_writes_the_four_files_with_every_metric() {
     assert!(manifest["input_files"][0]["sha256"].as_str().unwrap().len() == 64);
     // The resolved scenario loads again.
     std::fs::copy(out.join("scenario.resolved.ron"), out.join("again.ron")).unwrap();
-    assert!(revsim::scenario::load(&out.join("again.ron")).is_ok());
+    // … as the scenario that was run, not merely as a file that parses.
+    let again = revsim::scenario::load(&out.join("again.ron")).expect("the resolved scenario loads");
+    let original = revsim::scenario::load(&repo("scenarios/baseline.ron")).unwrap();
+    assert!(again.to_ron() == original.to_ron(), "the resolved file is not the scenario that was run");
     let stderr = String::from_utf8_lossy(&status.stderr);
     assert!(stderr.contains("end state"), "a summary on stderr: {stderr}");
     std::fs::remove_dir_all(&out).unwrap();

@@ -63,8 +63,21 @@ fn the_report_of_a_comparison_holds_the_question_the_answer_every_chart_and_the_
     {
         assert!(html.contains(text), "missing: {text}");
     }
-    // The answer: effects in words with intervals, and the forest plot.
-    assert!(html.contains("95% interval excludes zero"));
+    // The answer: effects in words with intervals, and the forest plot. Its count ("Over 2 runs
+    // …, N of the M statistics below moved …; K did not") agrees with the effects it lists: the N
+    // as clear effects, the K folded away, N + K = M (the template's words alone prove nothing).
+    let lead = html
+        .split("<p class=\"lead\">Over ")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .expect("the answer's count");
+    let numbers: Vec<usize> =
+        lead.split_whitespace().filter_map(|w| w.trim_end_matches([',', ';', '.']).parse().ok()).collect();
+    let [runs, clear, all, unclear] = numbers[..] else { panic!("the count's numbers: {lead}") };
+    assert_eq!(runs, 2, "{lead}");
+    assert!(all > 0 && clear + unclear == all, "{lead}");
+    assert_eq!(html.matches("<li class=\"clear\">").count(), clear, "{lead}");
+    assert_eq!(html.matches("<li class=\"\">").count(), unclear, "{lead}");
     assert!(html.contains("Effects of the counterfactuals"));
     // Every chart of the folder and of each ensemble is inline.
     let mut charts = Vec::new();

@@ -276,6 +276,21 @@ fn an_output_path_that_cannot_be_written_is_refused_before_the_run() {
 fn jobs_zero_means_all_cores_and_help_says_so() {
     let help = revsim().args(["ensemble", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&help.stdout).contains("or 0: the number of cores"));
+    // And it does: the ensemble runs, and its manifest records one job per core.
+    let out = std::env::temp_dir().join(format!("revsim-safety-{}-jobs0", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let result = revsim()
+        .args(["ensemble", &baseline(), "--runs", "2", "--scale", "20000", "--jobs", "0", "--quiet", "--no-charts"])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(manifest["jobs"], cores, "{manifest}");
+    std::fs::remove_dir_all(&out).unwrap();
 }
 
 #[test]

@@ -8,9 +8,18 @@
 //! one run's absolute numbers. Where a file documents that the model disagrees with its sources,
 //! the disagreement is not tested (see the file's description); only what holds is.
 //! Run with `cargo test --release --test scenarios -- --nocapture` to see the measured values.
+//!
+//! The baseline's runs are made once and shared; a scenario's runs stop once the last week a
+//! test reads has run (`Stop`). A run that stops early is a full run's first weeks, byte for byte
+//! (`tests/model.rs` checks it), so stopping loses nothing that a test asserts: `at` and `mean`
+//! refuse a date a run has not reached, and a run in whose events a test looks for the absence
+//! of something goes to the end, unless that thing can only come by a date the run passes (the
+//! stop says why).
 
+use bevy_ecs::world::World;
 use revsim::date::Date;
-use revsim::run::{RunOutput, simulate};
+use revsim::model::{Clock, EventLog, Kronstadt, KronstadtState};
+use revsim::run::{RunOutput, simulate, simulate_until};
 use revsim::scenario::{self, Action, Policy, Resolved};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -30,18 +39,103 @@ fn load(name: &str) -> Resolved {
     scenario::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn run_all(resolved: &Resolved) -> Vec<RunOutput> {
-    SEEDS.iter().map(|&seed| simulate(resolved, seed, SCALE).expect("the run succeeds")).collect()
+/// How far a test needs a scenario's runs: each stops after the first week on which its
+/// condition holds, or at the end of the window.
+#[derive(Clone, Copy, Debug)]
+enum Stop {
+    /// The whole window.
+    End,
+    /// Once the week dated `on` (or the first after it) has run.
+    On(Date),
+    /// Once Kronstadt's fate is settled (stormed, holding, or negotiated with: no other state
+    /// follows these) and the week dated `on` has run.
+    KronstadtSettled(Date),
+    /// Once an event of this kind has been logged and the week dated `on` has run.
+    Logged(&'static str, Date),
+    /// As `KronstadtSettled`, and if the government negotiated, once it has granted the demands
+    /// (rule `kronstadt_demands`).
+    KronstadtAnswered(Date),
+}
+
+impl Stop {
+    fn done(self, world: &World) -> bool {
+        let today = world.resource::<Clock>().date;
+        match self {
+            Stop::End => false,
+            Stop::On(on) => today >= on,
+            Stop::KronstadtSettled(on) => {
+                today >= on
+                    && matches!(
+                        world.resource::<Kronstadt>().state,
+                        KronstadtState::Suppressed | KronstadtState::Holds | KronstadtState::Negotiated
+                    )
+            }
+            Stop::Logged(kind, on) => today >= on && world.resource::<EventLog>().rows.iter().any(|e| e.kind == kind),
+            Stop::KronstadtAnswered(on) => {
+                Stop::KronstadtSettled(on).done(world)
+                    && (world.resource::<Kronstadt>().state != KronstadtState::Negotiated
+                        || world
+                            .resource::<EventLog>()
+                            .rows
+                            .iter()
+                            .any(|e| e.kind == "policy_changed" && e.detail.contains("(kronstadt_demands)")))
+            }
+        }
+    }
+}
+
+fn run_until(resolved: &Resolved, seed: u64, scale: u32, stop: Stop) -> RunOutput {
+    simulate_until(resolved, seed, scale, |world| stop.done(world)).expect("the run succeeds")
+}
+
+fn run_all(resolved: &Resolved, stop: Stop) -> Vec<RunOutput> {
+    SEEDS.iter().map(|&seed| run_until(resolved, seed, SCALE, stop)).collect()
+}
+
+/// Whole runs on `SEEDS`, on two threads (the tests that wait for them are blocked anyway).
+fn whole_runs(resolved: &Resolved) -> Vec<RunOutput> {
+    let run = |seeds: &[u64]| -> Vec<RunOutput> {
+        seeds.iter().map(|&seed| run_until(resolved, seed, SCALE, Stop::End)).collect()
+    };
+    let (odd, even): (Vec<u64>, Vec<u64>) = SEEDS.iter().partition(|&&s| s % 2 == 1);
+    let (mut runs, even) = std::thread::scope(|scope| {
+        let even = scope.spawn(|| run(&even));
+        (run(&odd), even.join().expect("no panic"))
+    });
+    runs.extend(even);
+    runs.sort_by_key(|o| o.seed);
+    runs
 }
 
 /// The baseline's runs, shared by every test of this file.
 fn baseline() -> &'static [RunOutput] {
     static RUNS: OnceLock<Vec<RunOutput>> = OnceLock::new();
-    RUNS.get_or_init(|| run_all(&load("baseline")))
+    RUNS.get_or_init(|| whole_runs(&load("baseline")))
 }
 
-fn runs(name: &str) -> Vec<RunOutput> {
-    run_all(&load(name))
+/// The no-grain-monopoly runs, whole (two tests read them).
+fn no_grain_monopoly() -> &'static [RunOutput] {
+    static RUNS: OnceLock<Vec<RunOutput>> = OnceLock::new();
+    RUNS.get_or_init(|| whole_runs(&load("no_grain_monopoly")))
+}
+
+fn runs(name: &str, stop: Stop) -> Vec<RunOutput> {
+    run_all(&load(name), stop)
+}
+
+/// The stop once the week of `on` has run.
+fn on(s: &str) -> Stop {
+    Stop::On(date(s))
+}
+
+/// Panics unless the run has every week up to `on` (a run stopped early has not).
+fn covers(out: &RunOutput, on: Date) {
+    let last = out.rows.last().expect("a run has weeks").1;
+    assert!(
+        last.add_days(revsim::date::DAYS_PER_TICK) > on,
+        "seed {}: the run stopped on {last}, before {on}, which the test reads",
+        out.seed
+    );
 }
 
 fn date(s: &str) -> Date {
@@ -52,6 +146,7 @@ fn date(s: &str) -> Date {
 fn at(out: &RunOutput, metric: &str, on: &str) -> f64 {
     let i = revsim::metrics::index(metric).unwrap_or_else(|| panic!("no metric {metric}"));
     let on = date(on);
+    covers(out, on);
     out.rows.iter().rev().find(|(_, d, _)| *d <= on).map(|(_, _, v)| v[i]).expect("a row before the date")
 }
 
@@ -59,6 +154,7 @@ fn at(out: &RunOutput, metric: &str, on: &str) -> f64 {
 fn mean(out: &RunOutput, metric: &str, from: &str, to: &str) -> f64 {
     let i = revsim::metrics::index(metric).unwrap_or_else(|| panic!("no metric {metric}"));
     let (from, to) = (date(from), date(to));
+    covers(out, to);
     let values: Vec<f64> = out.rows.iter().filter(|(_, d, _)| *d >= from && *d <= to).map(|(_, _, v)| v[i]).collect();
     values.iter().sum::<f64>() / values.len().max(1) as f64
 }
@@ -106,6 +202,7 @@ fn higher(b: f64, a: f64) -> bool {
 fn same_before(base: &[RunOutput], alt: &[RunOutput], divergence: &str) {
     let d = date(divergence);
     for (b, a) in base.iter().zip(alt) {
+        covers(a, d);
         for ((_, db, vb), (_, da, va)) in b.rows.iter().zip(&a.rows).take_while(|((_, db, _), _)| *db < d) {
             assert_eq!(db, da);
             assert_eq!(vb, va, "seed {}: the scenario differs from the baseline on {db}, before {divergence}", b.seed);
@@ -208,7 +305,8 @@ fn the_loader_refuses_a_war_condition_on_an_unknown_front_or_region() {
 #[test]
 fn kronstadt_early_thaw_the_fortress_cannot_be_stormed_after_the_thaw() {
     let base = baseline();
-    let alt = runs("kronstadt_early_thaw");
+    // Only the fortress's fate is read after the divergence, and it is final once settled.
+    let alt = runs("kronstadt_early_thaw", Stop::KronstadtSettled(date("1921-03-05")));
     // The ice only matters from the thaw on: before it, the runs are the baseline's.
     same_before(base, &alt, "1921-03-05");
     let mut turned = 0;
@@ -239,27 +337,71 @@ fn kronstadt_early_thaw_the_fortress_cannot_be_stormed_after_the_thaw() {
 /// fortress the baseline storms in most seeds", held until the markets of issue 13: with the
 /// towns hungry all winter the rising comes in February on some seeds, stormed before the thaw
 /// of 5 March; measured then, 3 of 10 seeds turn; with the war's changes merged too, 2 turn and
-/// the fortress holds on 4 seeds against 2, and over 50 paired runs in 52% against 20%. The
-/// scenario file records it.) Power: a scenario with
-/// no effect gives equal counts on paired seeds and fails.
+/// the fortress holds on 4 seeds against 2, and over 50 paired runs in 52% against 20%; measured
+/// again on 1 December 2026: seeds 1 and 7 turn, 4 hold against 2. The scenario file records it.)
+/// Power: a scenario with no effect leaves every run as the baseline's, turns no seed and fails
+/// surely. Against one that only reshuffled the outcomes of the seeds still open on 5 March
+/// (measured: 4, of which the baseline holds 2) with the baseline's chance for such seeds
+/// (here one half), the test is weak: 3 of the 4 holding happens with probability 5/16. Ten
+/// seeds at this scale are what the suite affords; the README's 50-run comparison carries the
+/// effect's size, and once small groups keep their own scale (issue 9, item 7) this test can
+/// run many more seeds at a coarser one.
 #[test]
 fn kronstadt_early_thaw_holds_on_more_of_ten_seeds_at_the_default_scale() {
-    let run10 = |name: &str| -> Vec<RunOutput> {
-        let resolved = load(name);
-        (1..=10).map(|seed| simulate(&resolved, seed, 1000).expect("the run succeeds")).collect()
+    let (base_world, thaw_world) = (load("baseline"), load("kronstadt_early_thaw"));
+    let thaw = date("1921-03-05");
+    // Only whether the fortress is stormed or holds is read, and it is final once settled.
+    let stop = Stop::KronstadtSettled(base_world.start());
+    let settled = |o: &RunOutput| first(o, "kronstadt_suppressed", "").or(first(o, "kronstadt_holds", ""));
+    // A seed whose fortress the baseline settles before the thaw is settled the same way with the
+    // early thaw: the two worlds are the same week for week until 5 March 1921 (the file's
+    // divergence), which is checked on every seed that is run to its end.
+    let pair = |seed: u64| -> (RunOutput, RunOutput) {
+        let b = run_until(&base_world, seed, 1000, stop);
+        if settled(&b).is_some_and(|d| d < thaw) {
+            return (b.clone(), b);
+        }
+        let a = run_until(&thaw_world, seed, 1000, stop);
+        same_before(std::slice::from_ref(&b), std::slice::from_ref(&a), "1921-03-05");
+        (b, a)
     };
-    // The two scenarios on the two cores.
-    let (base, alt) = std::thread::scope(|scope| {
-        let base = scope.spawn(|| run10("baseline"));
-        let alt = run10("kronstadt_early_thaw");
-        (base.join().expect("no panic"), alt)
+    // The seeds on the two cores, each taking the next seed when it is free (a seed costs one
+    // run or two).
+    let next = std::sync::atomic::AtomicU64::new(1);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let seed = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if seed > 10 {
+                return done;
+            }
+            done.push(pair(seed));
+        }
+    };
+    let (mut pairs, other) = std::thread::scope(|scope| {
+        let other = scope.spawn(worker);
+        (worker(), other.join().expect("no panic"))
     });
+    pairs.extend(other);
+    pairs.sort_by_key(|(b, _)| b.seed);
+    assert_eq!(pairs.len(), 10);
+    let (base, alt): (Vec<RunOutput>, Vec<RunOutput>) = pairs.into_iter().unzip();
     let turned = base
         .iter()
         .zip(&alt)
         .filter(|(b, a)| happened(b, "kronstadt_suppressed", "") && happened(a, "kronstadt_holds", ""))
         .count();
     let holds = |runs: &[RunOutput]| runs.iter().filter(|o| happened(o, "kronstadt_holds", "")).count();
+    for (b, a) in base.iter().zip(&alt) {
+        let rose = first(b, "kronstadt_mutiny", "").map(|d| d.to_string()).unwrap_or_default();
+        let open = if settled(b).is_some_and(|d| d < thaw) { "settled before the thaw" } else { "open on 5 March" };
+        eprintln!(
+            "seed {}: baseline {} (rose {rose}, {open}), early thaw {}",
+            b.seed,
+            b.kronstadt.key(),
+            a.kronstadt.key()
+        );
+    }
     eprintln!(
         "kronstadt_early_thaw, seeds 1-10 at scale 1000: {turned} turned from stormed to holding; holds on {} seeds against {}",
         holds(&alt),
@@ -288,7 +430,8 @@ fn negotiated_shifted_to(resolved: &mut Resolved, from: Date) {
 fn kronstadt_negotiated_no_storming_and_the_demands_granted() {
     let base = baseline();
     // As written: from 28 February 1921 the fortress is never stormed; a mutiny is negotiated.
-    let alt = runs("kronstadt_negotiated");
+    // Read: the fortress's fate, and whether the demands are granted after a negotiation.
+    let alt = runs("kronstadt_negotiated", Stop::KronstadtAnswered(date("1921-02-28")));
     same_before(base, &alt, "1921-02-28");
     for a in &alt {
         if let Some(d) = first(a, "kronstadt_suppressed", "") {
@@ -306,7 +449,7 @@ fn kronstadt_negotiated_no_storming_and_the_demands_granted() {
     let mut shifted = load("kronstadt_negotiated");
     let start = shifted.start();
     negotiated_shifted_to(&mut shifted, start);
-    let alt = run_all(&shifted);
+    let alt = run_all(&shifted, Stop::End);
     let (mut risings, mut freer) = (0, 0);
     for (b, a) in base.iter().zip(&alt) {
         assert!(!happened(a, "kronstadt_suppressed", ""), "seed {}: never stormed", a.seed);
@@ -346,7 +489,8 @@ fn kronstadt_negotiated_no_storming_and_the_demands_granted() {
 #[test]
 fn no_brest_litovsk_the_left_srs_stay_the_legion_is_not_stranded_and_kiev_falls_within_six_weeks() {
     let base = baseline();
-    let alt = runs("no_brest_litovsk");
+    // The Legion's revolt is a dated event (25 May 1918): its absence is settled by 1918's end.
+    let alt = runs("no_brest_litovsk", on("1918-12-31"));
     // The Germans end the armistice on 18 February in the baseline too; the worlds part at the treaty.
     same_before(base, &alt, "1918-03-03");
     for a in &alt {
@@ -394,7 +538,7 @@ fn the_riga_armistice_is_an_outcome_of_the_polish_war() {
     let offensive = stronger.scenario.events.iter_mut().find(|e| e.id == "polish_offensive").expect("the offensive");
     let Action::OpenFront { external, .. } = &mut offensive.action else { panic!("an OpenFront") };
     *external *= 2.0;
-    let alt = run_all(&stronger);
+    let alt = run_all(&stronger, Stop::Logged("armistice_poland", date("1920-04-25")));
     same_before(base, &alt, "1920-04-25");
     let riga = |o: &RunOutput| {
         first(o, "armistice_poland", "").map_or(f64::INFINITY, |d| d.days_since(date("1920-04-25")) as f64)
@@ -419,7 +563,7 @@ fn the_fortune_of_war_makes_the_seeds_differ_in_the_dates_of_the_war() {
 #[test]
 fn directory_survives_the_whites_recruit_more_in_1919() {
     let base = baseline();
-    let alt = runs("directory_survives");
+    let alt = runs("directory_survives", on("1919-06-30"));
     same_before(base, &alt, "1918-11-18");
     every_seed(
         "directory_survives: white_armies, mean Jan-Jun 1919",
@@ -433,7 +577,7 @@ fn directory_survives_the_whites_recruit_more_in_1919() {
 #[test]
 fn constituent_assembly_convenes_forms_a_government_and_more_parties_sit() {
     let base = baseline();
-    let alt = runs("constituent_assembly_convenes");
+    let alt = runs("constituent_assembly_convenes", on("1919-07-01"));
     same_before(base, &alt, "1918-01-19");
     for a in &alt {
         assert!(happened(a, "constituent_assembly_convened", ""), "seed {}", a.seed);
@@ -458,7 +602,8 @@ fn constituent_assembly_convenes_forms_a_government_and_more_parties_sit() {
 #[test]
 fn left_sr_own_slate_moves_the_left_sr_vote_off_the_sr_lists() {
     let base = baseline();
-    let alt = runs("left_sr_own_slate");
+    // The Assembly's vote is logged in November 1917.
+    let alt = runs("left_sr_own_slate", on("1917-12-31"));
     let share = |o: &RunOutput, list: &str| {
         o.events
             .iter()
@@ -486,7 +631,8 @@ fn left_sr_own_slate_moves_the_left_sr_vote_off_the_sr_lists() {
 #[test]
 fn soviet_elections_honoured_1918_keeps_the_soviets_free_and_plural() {
     let base = baseline();
-    let alt = runs("soviet_elections_honoured_1918");
+    // Whole runs: no soviet may be dispersed at any time.
+    let alt = runs("soviet_elections_honoured_1918", Stop::End);
     same_before(base, &alt, "1918-03-01");
     for a in &alt {
         assert!(!happened(a, "soviet_dispersed", ""), "seed {}: no soviet is dispersed", a.seed);
@@ -550,8 +696,8 @@ fn the_towns_food_moves_smoothly_never_pinned_at_full_or_empty() {
 #[test]
 fn no_grain_monopoly_fewer_uprisings_less_famine_and_fuller_cities() {
     let base = baseline();
-    let alt = runs("no_grain_monopoly");
-    same_before(base, &alt, "1918-05-09");
+    let alt = no_grain_monopoly();
+    same_before(base, alt, "1918-05-09");
     // With markets (20 paired runs at scale 5000, seed 1917): 92 fewer uprisings by the end of
     // 1918 (95% interval 76-108) and 138 fewer by mid-1921 (114-162); 0.64 M fewer famine
     // deaths by mid-1921 (0.60-0.68 M); Petrograd larger by 0.19 M at the end of 1919; the free
@@ -562,12 +708,12 @@ fn no_grain_monopoly_fewer_uprisings_less_famine_and_fuller_cities() {
         ("mid-1921", "1921-07-01", "famine_deaths_cum"),
         ("June 1919", "1919-06-01", "free_fixed_price_ratio"),
     ] {
-        every_seed(&format!("no_grain_monopoly: {metric}, {what}"), base, &alt, |o| at(o, metric, date), lower);
+        every_seed(&format!("no_grain_monopoly: {metric}, {what}"), base, alt, |o| at(o, metric, date), lower);
     }
     every_seed(
         "no_grain_monopoly: petrograd_population, end of 1919",
         base,
-        &alt,
+        alt,
         |o| at(o, "petrograd_population", "1919-12-31"),
         higher,
     );
@@ -576,7 +722,7 @@ fn no_grain_monopoly_fewer_uprisings_less_famine_and_fuller_cities() {
 #[test]
 fn early_tax_in_kind_1919_ends_requisition_and_wins_peasant_support() {
     let base = baseline();
-    let alt = runs("early_tax_in_kind_1919");
+    let alt = runs("early_tax_in_kind_1919", on("1921-07-01"));
     same_before(base, &alt, "1919-03-23");
     for a in &alt {
         let d = first(a, "tax_in_kind_adopted", "").expect("the tax in kind is adopted");
@@ -620,7 +766,7 @@ fn early_tax_in_kind_1919_ends_requisition_and_wins_peasant_support() {
 #[test]
 fn bag_trade_tolerated_feeds_the_cities() {
     let base = baseline();
-    let alt = runs("bag_trade_tolerated");
+    let alt = runs("bag_trade_tolerated", on("1920-07-01"));
     same_before(base, &alt, "1918-05-09");
     // With markets (20 paired runs at scale 5000, seed 1917): no seizures at the checkpoints
     // after May 1918 (5.6 against 39.6 M poods seized by mid-1920), the free grain price in the
@@ -656,7 +802,7 @@ fn bag_trade_tolerated_feeds_the_cities() {
 #[test]
 fn no_red_terror_fewer_executions_and_less_backlash() {
     let base = baseline();
-    let alt = runs("no_red_terror");
+    let alt = runs("no_red_terror", Stop::End);
     same_before(base, &alt, "1918-08-30");
     every_seed(
         "no_red_terror: executions_cum, end of 1919",
@@ -687,7 +833,7 @@ fn no_red_terror_fewer_executions_and_less_backlash() {
 #[test]
 fn military_democracy_kept_more_soldiers_act_on_their_grievances() {
     let base = baseline();
-    let alt = runs("military_democracy_kept");
+    let alt = runs("military_democracy_kept", on("1920-12-31"));
     // Elected officers and committees: soldiers turn grievance into action as civilians do and
     // fight with less discipline, so the Reds hold less of the country and more districts rise.
     every_seed(
@@ -712,7 +858,7 @@ fn military_democracy_kept_more_soldiers_act_on_their_grievances() {
 #[test]
 fn factory_committees_kept_workers_keep_control_and_support_the_government() {
     let base = baseline();
-    let alt = runs("factory_committees_kept");
+    let alt = runs("factory_committees_kept", on("1921-03-01"));
     same_before(base, &alt, "1918-03-20");
     every_seed(
         "factory_committees_kept: worker_control_share, 1921",
@@ -737,7 +883,7 @@ fn factory_committees_kept_workers_keep_control_and_support_the_government() {
 #[test]
 fn no_allied_aid_the_whites_are_weaker_and_lose_ground_sooner() {
     let base = baseline();
-    let alt = runs("no_allied_aid");
+    let alt = runs("no_allied_aid", on("1920-06-30"));
     same_before(base, &alt, "1918-08-02");
     every_seed("no_allied_aid: white_armies, mid-1919", base, &alt, |o| at(o, "white_armies", "1919-07-01"), lower);
     // Fronts move by whole regions, so on a given day a seed may show no difference yet: the
@@ -761,19 +907,20 @@ fn makhnovist_alliance_the_runs_are_the_baselines_until_the_betrayal() {
     // seeds' noise (measured: the betrayal moved to May 1919 changes the Whites' mean strength
     // of May 1919-October 1920 by -3,500 to +5,500 of about 400,000 across seeds 1-5, with no
     // consistent sign; see the scenario file).
-    let base = baseline();
-    let alt = runs("makhnovist_alliance_honoured");
-    for (b, a) in base.iter().zip(&alt) {
+    // (That the rule never fires in the scenario is not asserted: the file removes it, so it
+    // could not fail.) Each seed's run stops at that seed's betrayal.
+    let resolved = load("makhnovist_alliance_honoured");
+    for b in baseline() {
         let broken = first(b, "rule_fired", "makhno_betrayed").expect("the baseline breaks the alliance");
-        assert!(!happened(a, "rule_fired", "makhno_betrayed"), "seed {}: the file keeps the alliance", a.seed);
-        same_before(std::slice::from_ref(b), std::slice::from_ref(a), &broken.to_string());
+        let a = run_until(&resolved, b.seed, SCALE, Stop::On(broken));
+        same_before(std::slice::from_ref(b), std::slice::from_ref(&a), &broken.to_string());
     }
 }
 
 #[test]
 fn white_land_reform_1919_the_whites_recruit_more() {
     let base = baseline();
-    let alt = runs("white_land_reform_1919");
+    let alt = runs("white_land_reform_1919", on("1919-07-01"));
     same_before(base, &alt, "1919-01-01");
     every_seed(
         "white_land_reform_1919: white_armies, mid-1919",
@@ -787,7 +934,7 @@ fn white_land_reform_1919_the_whites_recruit_more() {
 #[test]
 fn civil_war_not_centralising_less_centralisation() {
     let base = baseline();
-    let alt = runs("civil_war_not_centralising");
+    let alt = runs("civil_war_not_centralising", on("1921-03-01"));
     every_seed(
         "civil_war_not_centralising: centralization, mid-1919",
         base,
@@ -807,7 +954,7 @@ fn civil_war_not_centralising_less_centralisation() {
 #[test]
 fn no_faction_ban_1921_factions_stay_tolerated() {
     let base = baseline();
-    let alt = runs("no_faction_ban_1921");
+    let alt = runs("no_faction_ban_1921", Stop::End);
     // While factions are banned, centralisation rises by `faction_ban_centralization` a week
     // (party.rs); without the ban it ends lower on every seed (measured: ≈ −0.002 by the end
     // of 1922; a scenario with no effect passes with probability ≤ 2^-5).
@@ -876,8 +1023,7 @@ fn brest_litovsk_needs_lenin_and_a_free_trade_world_takes_no_razverstka() {
     assert!(!happened(&out, "treaty_signed", ""), "the treaty was signed without Lenin");
     assert!(happened(&out, "decision_skipped", "brest_litovsk"), "the skipped signature is logged");
     // The rules read policies: without the grain monopoly there is no razverstka to replace it.
-    let free = runs("no_grain_monopoly");
-    for out in &free {
+    for out in no_grain_monopoly() {
         assert!(!happened(out, "rule_fired", "razverstka"), "seed {}: razverstka without a monopoly", out.seed);
     }
 }
@@ -886,8 +1032,21 @@ fn brest_litovsk_needs_lenin_and_a_free_trade_world_takes_no_razverstka() {
 fn lenin_killed_1918_a_harsher_terror_and_a_later_tax_in_kind() {
     // Paired against the same baseline with the attempt failing on every seed (the baseline
     // itself draws the outcome, so on some seeds it kills there too).
-    let survives = run_all(&with_attempt(0.0, None));
-    let killed = runs("lenin_killed_1918");
+    // Read: executions to the end of 1918, and the day of the first tax in kind (if any). A
+    // killed-Lenin run that has passed its pair's tax day without the tax has settled the
+    // comparison (later, or never: either is higher), so it stops there (and prints `inf`).
+    let stop = Stop::Logged("tax_in_kind_adopted", date("1918-12-31"));
+    let survives = run_all(&with_attempt(0.0, None), stop);
+    let killed_world = load("lenin_killed_1918");
+    let killed: Vec<RunOutput> = survives
+        .iter()
+        .map(|s| {
+            let by = first(s, "tax_in_kind_adopted", "").map_or(Stop::End, |d| Stop::On(d.max(date("1918-12-31"))));
+            let stop =
+                |world: &World| Stop::Logged("tax_in_kind_adopted", date("1918-12-31")).done(world) || by.done(world);
+            simulate_until(&killed_world, s.seed, SCALE, |world| stop(world)).expect("the run succeeds")
+        })
+        .collect();
     same_before(&survives, &killed, "1918-08-30");
     for out in &killed {
         assert!(happened(out, "leader_killed", "lenin"), "seed {}", out.seed);
@@ -902,7 +1061,8 @@ fn lenin_killed_1918_a_harsher_terror_and_a_later_tax_in_kind() {
 #[test]
 fn later_kronstadt_the_rising_comes_no_earlier() {
     let base = baseline();
-    let alt = runs("later_kronstadt");
+    // Only the first rising is read: once the garrison has risen, nothing else is.
+    let alt = runs("later_kronstadt", Stop::Logged("kronstadt_mutiny", date("1921-01-22")));
     same_before(base, &alt, "1921-01-22");
     // A later crisis never makes the garrison rise earlier. Since the recalibration of 30
     // November 2026 (the sailors' village news 550) the garrison rises mostly on its villages'

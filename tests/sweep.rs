@@ -12,6 +12,11 @@ fn repo(path: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path).display().to_string()
 }
 
+/// People per agent: what these tests assert (a coefficient read or not, the same bytes whatever
+/// the jobs) does not depend on the scale; the control that a read coefficient moves the
+/// outcomes still holds at this one.
+const SCALE: &str = "20000";
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("revsim-sweep-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -53,7 +58,7 @@ fn sweep(scenario: &str, out: &Path, extra: &[&str]) {
             "--runs",
             "2",
             "--scale",
-            "5000",
+            SCALE,
         ])
         .args(extra)
         .arg("--out")
@@ -110,8 +115,8 @@ fn a_latin_hypercube_sweep_gives_the_same_bytes_whatever_jobs_and_each_run_can_b
     let args =
         ["--param", "war.conscription=0.0006:0.0014", "--design", "lhs", "--points", "3", "--runs", "1", "--report"];
     let base = repo("scenarios/baseline.ron");
-    ok(revsim().args(["sweep", &base, "--scale", "5000", "--jobs", "1", "--out"]).arg(&one).args(args));
-    ok(revsim().args(["sweep", &base, "--scale", "5000", "--jobs", "2", "--out"]).arg(&two).args(args));
+    ok(revsim().args(["sweep", &base, "--scale", SCALE, "--jobs", "1", "--out"]).arg(&one).args(args));
+    ok(revsim().args(["sweep", &base, "--scale", SCALE, "--jobs", "2", "--out"]).arg(&two).args(args));
     let bytes = |d: &Path| std::fs::read(d.join("sweep.csv")).unwrap();
     assert!(bytes(&one) == bytes(&two), "sweep.csv differs between --jobs 1 and --jobs 2");
     let (header, rows) = table(&one);
@@ -125,13 +130,13 @@ fn a_latin_hypercube_sweep_gives_the_same_bytes_whatever_jobs_and_each_run_can_b
     let html = std::fs::read_to_string(one.join("report.html")).unwrap();
     let value = &rows[2].2[0];
     let command = format!(
-        "revsim sweep {base} --param war.conscription={value}:{value} --points 1 --runs 1 --seed 1917 --scale 5000"
+        "revsim sweep {base} --param war.conscription={value}:{value} --points 1 --runs 1 --seed 1917 --scale {SCALE}"
     );
     assert!(html.contains(&command), "missing: {command}");
     let again = work.join("again");
     ok(revsim()
         .args(["sweep", &base, "--param", &format!("war.conscription={value}:{value}"), "--points", "1", "--runs", "1"])
-        .args(["--seed", "1917", "--scale", "5000", "--no-charts", "--out"])
+        .args(["--seed", "1917", "--scale", SCALE, "--no-charts", "--out"])
         .arg(&again));
     assert_eq!(table(&again).1[0].3, rows[2].3, "the rebuilt run differs");
     std::fs::remove_dir_all(&work).unwrap();
