@@ -6,6 +6,7 @@
 //! test proves gives a full run's bytes for the weeks it covers).
 
 use revsim::date::Date;
+use revsim::inference::evaluate::parallel;
 use revsim::model::{Clock, Kronstadt, KronstadtState};
 use revsim::output::{events_csv, timeseries_csv};
 use revsim::run::{RunOutput, check_accounting, simulate, simulate_until, simulate_with};
@@ -23,17 +24,8 @@ fn baseline_runs() -> &'static [RunOutput] {
     static RUNS: OnceLock<Vec<RunOutput>> = OnceLock::new();
     RUNS.get_or_init(|| {
         let resolved = baseline();
-        let run = |seeds: Vec<u64>| -> Vec<RunOutput> {
-            seeds.into_iter().map(|seed| simulate(&resolved, seed, TEST_SCALE).expect("the run succeeds")).collect()
-        };
-        let (odd, even): (Vec<u64>, Vec<u64>) = SEEDS.partition(|s| s % 2 == 1);
-        let (mut runs, even) = std::thread::scope(|scope| {
-            let even = scope.spawn(|| run(even));
-            (run(odd), even.join().expect("no panic"))
-        });
-        runs.extend(even);
-        runs.sort_by_key(|o| o.seed);
-        runs
+        let seeds: Vec<u64> = SEEDS.collect();
+        parallel(seeds.len(), 2, |k| simulate(&resolved, seeds[k], TEST_SCALE).expect("the run succeeds"))
     })
 }
 

@@ -18,6 +18,7 @@
 
 use bevy_ecs::world::World;
 use revsim::date::Date;
+use revsim::inference::evaluate::parallel;
 use revsim::model::{Clock, EventLog, Kronstadt, KronstadtState};
 use revsim::run::{RunOutput, simulate, simulate_until};
 use revsim::scenario::{self, Action, Policy, Resolved};
@@ -94,17 +95,7 @@ fn run_all(resolved: &Resolved, stop: Stop) -> Vec<RunOutput> {
 
 /// Whole runs on `SEEDS`, on two threads (the tests that wait for them are blocked anyway).
 fn whole_runs(resolved: &Resolved) -> Vec<RunOutput> {
-    let run = |seeds: &[u64]| -> Vec<RunOutput> {
-        seeds.iter().map(|&seed| run_until(resolved, seed, SCALE, Stop::End)).collect()
-    };
-    let (odd, even): (Vec<u64>, Vec<u64>) = SEEDS.iter().partition(|&&s| s % 2 == 1);
-    let (mut runs, even) = std::thread::scope(|scope| {
-        let even = scope.spawn(|| run(&even));
-        (run(&odd), even.join().expect("no panic"))
-    });
-    runs.extend(even);
-    runs.sort_by_key(|o| o.seed);
-    runs
+    parallel(SEEDS.len(), 2, |k| run_until(resolved, SEEDS[k], SCALE, Stop::End))
 }
 
 /// The baseline's runs, shared by every test of this file.
@@ -366,24 +357,8 @@ fn kronstadt_early_thaw_holds_on_more_of_ten_seeds_at_the_default_scale() {
         (b, a)
     };
     // The seeds on the two cores, each taking the next seed when it is free (a seed costs one
-    // run or two).
-    let next = std::sync::atomic::AtomicU64::new(1);
-    let worker = || {
-        let mut done = Vec::new();
-        loop {
-            let seed = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            if seed > 10 {
-                return done;
-            }
-            done.push(pair(seed));
-        }
-    };
-    let (mut pairs, other) = std::thread::scope(|scope| {
-        let other = scope.spawn(worker);
-        (worker(), other.join().expect("no panic"))
-    });
-    pairs.extend(other);
-    pairs.sort_by_key(|(b, _)| b.seed);
+    // run or two), in seed order.
+    let pairs = parallel(10, 2, |k| pair(k as u64 + 1));
     assert_eq!(pairs.len(), 10);
     let (base, alt): (Vec<RunOutput>, Vec<RunOutput>) = pairs.into_iter().unzip();
     let turned = base

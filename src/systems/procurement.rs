@@ -32,15 +32,10 @@ fn next_after_week(date: Date, (month, day): (u32, u32)) -> Date {
 }
 
 /// The last harvest on `(month, day)` up to the end of the week that begins on `date` (the land
-/// pass harvests before it procures).
+/// pass harvests before it procures): the year before the next one after the week.
 fn last_harvest(date: Date, harvest: (u32, u32)) -> Date {
-    let (y, _, _) = date.ymd();
-    let end = date.add_days(crate::date::DAYS_PER_TICK);
-    [y, y - 1, y - 2]
-        .iter()
-        .filter_map(|&year| Date::from_ymd(year, harvest.0, harvest.1))
-        .find(|d| *d < end)
-        .unwrap_or(date)
+    let next = next_after_week(date, harvest);
+    Date::from_ymd(next.ymd().0 - 1, harvest.0, harvest.1).unwrap_or(next)
 }
 
 /// The share of its land a household has still to sow before the next harvest, after this
