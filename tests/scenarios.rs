@@ -20,7 +20,7 @@ use bevy_ecs::world::World;
 use revsim::date::Date;
 use revsim::inference::evaluate::parallel;
 use revsim::model::{Clock, EventLog, Kronstadt, KronstadtState};
-use revsim::run::{RunOutput, simulate, simulate_until};
+use revsim::run::{EndState, RunOutput, simulate, simulate_until};
 use revsim::scenario::{self, Action, Policy, Resolved};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -500,6 +500,54 @@ fn no_brest_litovsk_the_left_srs_stay_the_legion_is_not_stranded_and_kiev_falls_
         &alt,
         |o| at(o, "white_armies", "1918-12-31"),
         lower,
+    );
+}
+
+#[test]
+fn german_revolution_1918_no_occupation_and_a_smaller_civil_war_but_still_one_party() {
+    let base = baseline();
+    let alt = whole_runs(&load("german_revolution_1918"));
+    // The worlds part on 18 February 1918, the day the offensive would have begun.
+    same_before(base, &alt, "1918-02-18");
+    for a in &alt {
+        assert!(!happened(a, "treaty_signed", ""), "seed {}: there is no treaty to sign", a.seed);
+        assert!(!happened(a, "legion_revolt", ""), "seed {}: the Legion is not stranded", a.seed);
+        // Seed 004 (L1866-1891): a revolution in Germany would not have stopped the one-party
+        // state. The model agrees: the soviets are freer in 1918, with the Left SRs in the
+        // government, and one party rules by the end on every seed.
+        assert_eq!(a.end_state, EndState::OnePartyState, "seed {}: {:?}", a.seed, a.end_state);
+    }
+    // Measured on 10 paired runs at the default scale (1 December 2026): the Soviets hold 0.96
+    // of the population in July 1918 against 0.46; no spring risings in Ukraine against the
+    // occupiers (1 uprising by July 1918 against 79); White armies of 0-34 k at the end of 1918
+    // against 277-330 k; the Left SRs keep 0.10 of the congress in 1919 against none.
+    every_seed(
+        "german_revolution_1918: territory_soviet_share, July 1918",
+        base,
+        &alt,
+        |o| at(o, "territory_soviet_share", "1918-07-01"),
+        higher,
+    );
+    every_seed(
+        "german_revolution_1918: uprisings_cum, July 1918",
+        base,
+        &alt,
+        |o| at(o, "uprisings_cum", "1918-07-01"),
+        lower,
+    );
+    every_seed(
+        "german_revolution_1918: white_armies, December 1918",
+        base,
+        &alt,
+        |o| at(o, "white_armies", "1918-12-31"),
+        lower,
+    );
+    every_seed(
+        "german_revolution_1918: congress_share_left_sr, July 1919",
+        base,
+        &alt,
+        |o| at(o, "congress_share_left_sr", "1919-07-01"),
+        higher,
     );
 }
 
