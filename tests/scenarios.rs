@@ -21,7 +21,7 @@ use revsim::date::Date;
 use revsim::inference::evaluate::parallel;
 use revsim::model::{Clock, EventLog, Kronstadt, KronstadtState};
 use revsim::run::{EndState, RunOutput, simulate, simulate_until};
-use revsim::scenario::{self, Action, Policy, Resolved};
+use revsim::scenario::{self, Action, Condition, Controller, Policy, Resolved};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -549,6 +549,44 @@ fn german_revolution_1918_no_occupation_and_a_smaller_civil_war_but_still_one_pa
         |o| at(o, "congress_share_left_sr", "1919-07-01"),
         higher,
     );
+}
+
+#[test]
+fn the_don_rising_is_an_outcome_of_discontent_under_soviet_rule() {
+    // No dated front: the Whites rise in the Don once Soviet rule there has made 0.095 of its
+    // people active in revolt, and the army they raise is `war.rising_share` of those people.
+    let base = baseline();
+    let rising =
+        |o: &RunOutput| o.events.iter().find(|e| e.kind == "white_rising" && e.detail.contains("don_rising")).cloned();
+    for b in base {
+        let e = rising(b).unwrap_or_else(|| panic!("seed {}: no Don rising", b.seed));
+        eprintln!("seed {}: the Don rises on {} with {:.0} men", b.seed, e.date, e.value);
+        // Krasnov was elected ataman on 16 May 1918 (the dated event this replaced: 1 June).
+        assert!(between(e.date, "1918-04-15", "1918-07-15"), "seed {}: the Don rises on {}", b.seed, e.date);
+        assert!((20_000.0..60_000.0).contains(&e.value), "seed {}: an army of {:.0}", b.seed, e.value);
+    }
+    // The army is the discontent it finds times `war.rising_share`: twice the share makes the
+    // Whites larger on 1 August 1918, after every seed's rising (the latest: 26 June).
+    let mut stronger = load("baseline");
+    stronger.scenario.params.as_mut().expect("params").war.rising_share *= 2.0;
+    let alt = run_all(&stronger, on("1918-08-01"));
+    same_before(base, &alt, "1918-04-15");
+    every_seed(
+        "rising_share doubled: white_armies, 1 August 1918",
+        base,
+        &alt,
+        |o| at(o, "white_armies", "1918-08-01"),
+        higher,
+    );
+    // Without the discontent the Whites do not rise: a threshold out of reach leaves the south
+    // without a White army all of 1918 on every seed.
+    let mut content = load("baseline");
+    let rule = content.scenario.rules.iter_mut().find(|r| r.id == "don_rising").expect("the Don rising rule");
+    rule.when = vec![Condition::Holds("don".into(), Controller::Soviet), Condition::ActiveShare("don".into(), 0.5)];
+    for o in run_all(&content, on("1918-12-31")) {
+        assert!(rising(&o).is_none(), "seed {}: the Don rose without the discontent", o.seed);
+        assert!(!happened(&o, "region_control_changed", "(don_rising)"), "seed {}", o.seed);
+    }
 }
 
 #[test]

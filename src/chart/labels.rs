@@ -230,6 +230,7 @@ pub const EVENTS: &[EventLabel] = &[
     e("demobilisation", "Old army demobilised"),
     e("foreign_forces", "Foreign intervention"),
     e("legion_revolt", "Czechoslovak Legion revolts"),
+    e("white_rising", "A White army rises"),
     e("front_opened", "A front opens"),
     e("front_closed", "A front closes"),
     e("armistice_poland", "Armistice with Poland"),

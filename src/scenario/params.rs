@@ -261,6 +261,9 @@ pub struct WarParams {
     /// the landlords (seed 004 G10-G11).
     pub white_conscription: f64,
     pub land_restoration_penalty: f64,
+    /// Share of the people active in rebellion or on strike in a White rising's regions whom
+    /// its organisers raise as its first army (`WhiteRising`).
+    pub rising_share: f64,
     /// White forces at which White recruitment stops (people: what they could arm and feed).
     pub white_army_ceiling: f64,
     pub white_desertion: f64,

@@ -306,6 +306,15 @@ pub enum Action {
         white_soldiers: f64,
         position: f64,
     },
+    /// A White army rises on a front: its organisers (officers, Cossacks) raise
+    /// `war.rising_share` of the people active in rebellion or on strike in the regions the
+    /// front takes (the first `position` of its regions), beside `external` foreign troops.
+    /// Its size is the discontent it finds, not a number of the scenario.
+    WhiteRising {
+        front: String,
+        external: f64,
+        position: f64,
+    },
     /// Foreign troops on a front change (landings, withdrawals, evacuations).
     SetExternalForces {
         front: String,
@@ -418,6 +427,9 @@ pub enum Condition {
     /// started from (its base: Estonia for Yudenich, the border for Poland) for at least this
     /// many weeks: the war there is lost for it and it may treat (Tartu, Riga).
     FrontThrownBack(String, f64),
+    /// At least this share of the region's people was active in rebellion or on strike last
+    /// week: the discontent a White rising draws on.
+    ActiveShare(String, f64),
 }
 
 impl Condition {

@@ -172,6 +172,10 @@ fn check_conditions(errors: &mut Vec<String>, what: &str, conditions: &[Conditio
                     errors.push(format!("{what}: FrontThrownBack weeks is {weeks}, but must not be negative"));
                 }
             }
+            Condition::ActiveShare(region, share) => {
+                known.region(errors, what, region);
+                check_share(errors, &format!("{what}: ActiveShare"), *share);
+            }
             Condition::PolicyIs(p) => check_policy(errors, what, p),
             Condition::Months(a, b) if !(1..=12).contains(a) || !(1..=12).contains(b) => {
                 errors.push(format!("{what}: Months({a}, {b}) must name months 1-12"))
@@ -249,6 +253,7 @@ fn check_action(errors: &mut Vec<String>, what: &str, a: &Action, known: &Known)
         Action::SignTreaty { cede, .. } => cede.iter().for_each(|r| known.region(errors, what, r)),
         Action::LegionRevolt { front, .. }
         | Action::OpenFront { front, .. }
+        | Action::WhiteRising { front, .. }
         | Action::SetExternalForces { front, .. }
         | Action::CloseFront { front, .. }
         | Action::Armistice { front, .. } => known.front(errors, what, front),

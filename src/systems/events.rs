@@ -40,6 +40,7 @@ pub enum Check {
     NotInGovernment(Party),
     Holds(String, Controller),
     FrontThrownBack(String, f64),
+    ActiveShare(String, f64),
     PolicyIs(Policy),
     LeaderActive(String),
     Months(u32, u32),
@@ -62,6 +63,7 @@ impl Check {
             Condition::NotInGovernment(p) => Check::NotInGovernment(*p),
             Condition::Holds(region, c) => Check::Holds(region.clone(), *c),
             Condition::FrontThrownBack(front, weeks) => Check::FrontThrownBack(front.clone(), *weeks),
+            Condition::ActiveShare(region, share) => Check::ActiveShare(region.clone(), *share),
             Condition::PolicyIs(p) => Check::PolicyIs(p.clone()),
             Condition::LeaderActive(id) => Check::LeaderActive(id.clone()),
             Condition::Months(a, b) => Check::Months(*a, *b),
@@ -173,6 +175,10 @@ fn check_holds(world: &World, check: &Check) -> bool {
             let f = &world.resource::<War>().fronts[f];
             f.active && f.weeks_thrown_back >= *weeks
         }),
+        Check::ActiveShare(region, share) => region_index(world, region).is_some_and(|r| {
+            let (active, people) = active_people(world, &[r]);
+            active >= share * people && people > 0.0
+        }),
         Check::PolicyIs(p) => policy_holds(government, p),
         Check::LeaderActive(id) => Leaders::active(world, id),
         Check::Months(a, b) => {
@@ -214,6 +220,20 @@ fn log(world: &mut World, kind: &str, region: &str, value: f64, detail: &str) {
 
 fn region_index(world: &World, id: &str) -> Option<usize> {
     world.resource::<Geography>().regions.iter().position(|r| r.id == id)
+}
+
+/// People active in rebellion or on strike last week, and all people, in these regions.
+fn active_people(world: &World, regions: &[usize]) -> (f64, f64) {
+    let geography = world.resource::<Geography>();
+    let districts = world.resource::<Districts>();
+    let mut sums = (0.0, 0.0);
+    for (d, r) in geography.district_region.iter().enumerate() {
+        if regions.contains(&(*r as usize)) {
+            sums.0 += districts.active[d];
+            sums.1 += districts.population[d];
+        }
+    }
+    sums
 }
 
 fn front_index(world: &World, id: &str) -> Option<usize> {
@@ -408,6 +428,7 @@ fn apply_war_action(world: &mut World, action: &Action, id: &str) {
         Action::OpenFront { front, external, white_soldiers, position } => {
             open_front(world, front, *external, *white_soldiers, *position, id);
         }
+        Action::WhiteRising { front, external, position } => white_rising(world, front, *external, *position, id),
         Action::SetExternalForces { front, external } => {
             if let Some(f) = front_index(world, front) {
                 world.resource_mut::<War>().fronts[f].external = *external;
@@ -627,6 +648,22 @@ fn open_front(world: &mut World, front: &str, external: f64, white_soldiers: f64
         crate::systems::war::enlist_whites(world, f, white_soldiers);
     }
     log(world, "front_opened", "", external + white_soldiers, &format!("{front} ({why})"));
+}
+
+/// A White army rises where its organisers find discontent: it takes the first `position`
+/// regions of the front and raises `war.rising_share` of the people active there.
+fn white_rising(world: &mut World, front: &str, external: f64, position: f64, why: &str) {
+    let Some(f) = front_index(world, front) else { return };
+    let regions: Vec<usize> = world.resource::<War>().fronts[f]
+        .regions
+        .iter()
+        .take((position.floor() as usize).max(1))
+        .map(|r| *r as usize)
+        .collect();
+    let (active, _) = active_people(world, &regions);
+    let raised = world.resource::<Coefficients>().war.rising_share * active;
+    log(world, "white_rising", "", raised, &format!("{front} ({why})"));
+    open_front(world, front, external, raised, position, why);
 }
 
 /// Sets the weather of the new harvest year at the start of each agricultural year.

@@ -1,0 +1,54 @@
+//! Prints, every few weeks of one run, each region's mean support for the government, the share
+//! of its people active in rebellion or on strike, and who holds it: the state the war's rules
+//! (`Holds`, `ActiveShare`) read.
+//!
+//!     cargo run --release --example region_trace -- scenarios/baseline.ron 1 1919-12-31 4
+//!
+//! Arguments: scenario, seed (default 1), last date (default 1919-12-31), weeks between lines
+//! (default 4). Each line: the date, then `region:support/active share/holder` per region.
+
+use revsim::model::{Clock, Control, Districts, Geography};
+use std::path::Path;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let Some(path) = args.get(1) else {
+        eprintln!("usage: region_trace SCENARIO [SEED] [UNTIL] [EVERY]");
+        std::process::exit(2);
+    };
+    let resolved = revsim::scenario::load(Path::new(path)).unwrap_or_else(|e| {
+        eprintln!("{path}: {e}");
+        std::process::exit(2)
+    });
+    let arg = |i: usize, default: &str| args.get(i).cloned().unwrap_or_else(|| default.to_string());
+    let seed: u64 = arg(2, "1").parse().expect("SEED is a number");
+    let until: revsim::date::Date = arg(3, "1919-12-31").parse().expect("UNTIL is a date, YYYY-MM-DD");
+    let every: u32 = arg(4, "4").parse::<u32>().expect("EVERY is a number of weeks").max(1);
+    revsim::run::simulate_until(&resolved, seed, 1000, |world| {
+        let clock = world.resource::<Clock>().clone();
+        if clock.tick.is_multiple_of(every) {
+            println!("{}", line(world, &clock));
+        }
+        clock.date >= until
+    })
+    .expect("the run succeeds");
+}
+
+fn line(world: &bevy_ecs::world::World, clock: &Clock) -> String {
+    let geography = world.resource::<Geography>();
+    let districts = world.resource::<Districts>();
+    let control = world.resource::<Control>();
+    let mut line = clock.date.to_string();
+    for (r, region) in geography.regions.iter().enumerate() {
+        let (mut support, mut people, mut active) = (0.0, 0.0, 0.0);
+        for (d, _) in geography.district_region.iter().enumerate().filter(|(_, x)| **x as usize == r) {
+            support += districts.support[d] * districts.population[d];
+            people += districts.population[d];
+            active += districts.active[d];
+        }
+        let people = f64::max(people, 1.0);
+        line +=
+            &format!(" {}:{:.2}/{:.3}/{}", region.id, support / people, active / people, control.controller[r].key());
+    }
+    line
+}
