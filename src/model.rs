@@ -386,6 +386,9 @@ pub struct Front {
     pub base: f64,
     pub furthest: f64,
     pub weeks_thrown_back: f64,
+    /// Who held each region of the base before the front opened (Estonia's own government for
+    /// Yudenich): an enemy thrown back or beaten gives its base back to them, not to the Soviets.
+    pub base_holders: Vec<Controller>,
 }
 
 /// The war: fronts and the state of the armies.

@@ -394,6 +394,7 @@ fn war(s: &Scenario) -> War {
             base: 0.0,
             furthest: 0.0,
             weeks_thrown_back: 0.0,
+            base_holders: Vec::new(),
         })
         .collect();
     War {

@@ -181,6 +181,37 @@ fn every_seed(
     assert_eq!(yes, pairs.len(), "{what}: holds on only {yes} of {} seeds: {}", pairs.len(), shown.join(", "));
 }
 
+/// Ten paired seeds, for effects that the fronts' path dependence reverses on a seed now and then.
+const TEN_SEEDS: [u64; 10] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+/// The baseline's whole runs on `TEN_SEEDS` (shared).
+fn baseline_ten() -> &'static [RunOutput] {
+    static RUNS: OnceLock<Vec<RunOutput>> = OnceLock::new();
+    RUNS.get_or_init(|| {
+        let resolved = load("baseline");
+        parallel(TEN_SEEDS.len(), 2, |k| run_until(&resolved, TEN_SEEDS[k], SCALE, Stop::End))
+    })
+}
+
+/// As `every_seed`, on `TEN_SEEDS`, asserting the direction on at least nine. Power: for a
+/// scenario with no effect each seed's comparison is a fair coin at best, so the test passes by
+/// chance with probability at most 11/1024 ≈ 1.1% (it fails ≥ 98.9% of the time).
+fn nine_of_ten(
+    what: &str,
+    name: &str,
+    stop: Stop,
+    value: impl Fn(&RunOutput) -> f64,
+    holds: impl Fn(f64, f64) -> bool,
+) {
+    let resolved = load(name);
+    let alt = parallel(TEN_SEEDS.len(), 2, |k| run_until(&resolved, TEN_SEEDS[k], SCALE, stop));
+    let pairs: Vec<(f64, f64)> = baseline_ten().iter().zip(&alt).map(|(b, a)| (value(b), value(a))).collect();
+    let yes = pairs.iter().filter(|(b, a)| holds(*b, *a)).count();
+    let shown: Vec<String> = pairs.iter().map(|(b, a)| format!("{b:.4} → {a:.4}")).collect();
+    eprintln!("{what}: holds on {yes}/10 seeds (baseline → scenario): {}", shown.join(", "));
+    assert!(yes >= 9, "{what}: holds on only {yes} of 10 seeds: {}", shown.join(", "));
+}
+
 fn lower(b: f64, a: f64) -> bool {
     a < b
 }
@@ -519,8 +550,9 @@ fn german_revolution_1918_no_occupation_and_a_smaller_civil_war_but_still_one_pa
     }
     // Measured on 10 paired runs at the default scale (1 December 2026): the Soviets hold 0.96
     // of the population in July 1918 against 0.46; no spring risings in Ukraine against the
-    // occupiers (1 uprising by July 1918 against 79); White armies of 0-34 k at the end of 1918
-    // against 277-330 k; the Left SRs keep 0.10 of the congress in 1919 against none.
+    // occupiers (1 uprising by July 1918 against 79); the Don's rising of May beaten by the end
+    // of 1918 in every run (baseline: 273-331 k Whites); the Left SRs keep 0.11 of the congress
+    // in 1919 against none.
     every_seed(
         "german_revolution_1918: territory_soviet_share, July 1918",
         base,
@@ -586,6 +618,32 @@ fn the_don_rising_is_an_outcome_of_discontent_under_soviet_rule() {
     for o in run_all(&content, on("1918-12-31")) {
         assert!(rising(&o).is_none(), "seed {}: the Don rose without the discontent", o.seed);
         assert!(!happened(&o, "region_control_changed", "(don_rising)"), "seed {}", o.seed);
+    }
+}
+
+#[test]
+fn an_enemy_thrown_back_gives_its_base_to_its_former_holder_not_to_the_soviets() {
+    // Yudenich rises from the Baltic, which Estonia and Latvia held after Germany's collapse.
+    // When his line falls back into his base, or his front collapses, the Baltic returns to them:
+    // the Red Army beating Yudenich does not make Estonia Soviet (before 1 December 2026 it did,
+    // within a week of the rising on seed 2 here). Every seed reads the whole war.
+    for b in baseline() {
+        let rising = first(b, "white_rising", "yudenich").unwrap_or_else(|| panic!("seed {}: no Yudenich", b.seed));
+        let to_soviets = b.events.iter().find(|e| {
+            e.kind == "region_control_changed"
+                && e.region == "baltic"
+                && e.date >= rising
+                && e.detail.contains("→ soviet")
+        });
+        assert!(to_soviets.is_none(), "seed {}: the Baltic went to the Soviets: {to_soviets:?}", b.seed);
+        assert!(
+            b.events.iter().any(|e| e.kind == "region_control_changed"
+                && e.region == "baltic"
+                && e.date > rising
+                && e.detail.contains("→ national")),
+            "seed {}: the Baltic never returned to its own governments",
+            b.seed
+        );
     }
 }
 
@@ -720,14 +778,14 @@ fn soviet_elections_honoured_1918_keeps_the_soviets_free_and_plural() {
         |o| at(o, "centralization", "1921-07-01"),
         lower,
     );
-    // Fewer uprisings: re-measured on 1 December 2026 (10 paired runs at the default scale), 12
-    // fewer by mid-1919 (95% interval 1 to 32), 5 fewer by mid-1920 (-9 to 22) and 43 fewer by the
-    // end of 1922 (28 to 60); by the end of 1919 it held on 4 of these 5 seeds, so the test reads
-    // the end of 1922.
-    every_seed(
+    // Fewer uprisings: re-measured on 1 December 2026 (morning; 10 paired runs at the default
+    // scale), 6 fewer by mid-1919 (95% interval 1 to 13), 2 fewer by mid-1920 (-9 to 14) and 39
+    // fewer by the end of 1922 (27 to 52). At the end of 1922 it held on 4 of the 5 seeds here
+    // (seed 2: 402 → 418), so the direction is asserted on nine of ten seeds.
+    nine_of_ten(
         "soviet_elections_honoured_1918: uprisings_cum, end of 1922",
-        base,
-        &alt,
+        "soviet_elections_honoured_1918",
+        Stop::End,
         |o| at(o, "uprisings_cum", "1922-12-31"),
         lower,
     );
@@ -955,11 +1013,16 @@ fn no_allied_aid_the_whites_are_weaker_and_lose_ground_sooner() {
     same_before(base, &alt, "1918-08-02");
     every_seed("no_allied_aid: white_armies, mid-1919", base, &alt, |o| at(o, "white_armies", "1919-07-01"), lower);
     // Fronts move by whole regions, so on a given day a seed may show no difference yet: the
-    // ground is compared as the mean share held over the year of the White offensives.
-    every_seed(
+    // ground is compared as the mean share held over the year of the White offensives. Measured
+    // on 10 paired runs at the default scale (1 December 2026): +0.14 of the population in
+    // mid-1919 (95% interval +0.08 to +0.20). On seed 2 here the weaker Whites never cross
+    // Ukraine (in the baseline they take it in January 1919 and lose it to the Reds in February)
+    // and their line stays inside it, which keeps it contested, not Soviet, until November: so
+    // the direction is asserted on nine of ten seeds.
+    nine_of_ten(
         "no_allied_aid: territory_soviet_share, mean Jan 1919-Jun 1920",
-        base,
-        &alt,
+        "no_allied_aid",
+        on("1920-06-30"),
         |o| mean(o, "territory_soviet_share", "1919-01-01", "1920-06-30"),
         higher,
     );

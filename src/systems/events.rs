@@ -622,12 +622,15 @@ fn close_front(world: &mut World, front: &str, to: Controller, id: &str) {
 fn open_front(world: &mut World, front: &str, external: f64, white_soldiers: f64, position: f64, why: &str) {
     let Some(f) = front_index(world, front) else { return };
     let regions = {
+        let holders = world.resource::<Control>().controller.clone();
         let mut war = world.resource_mut::<War>();
         let fr = &mut war.fronts[f];
         if !fr.active {
             fr.base = position.floor();
             fr.furthest = 0.0;
             fr.weeks_thrown_back = 0.0;
+            let base = (fr.base as usize).min(fr.regions.len());
+            fr.base_holders = fr.regions[..base].iter().map(|r| holders[*r as usize]).collect();
         }
         fr.active = true;
         fr.external += external;

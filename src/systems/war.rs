@@ -470,9 +470,10 @@ pub fn fronts(state: FrontState) {
         war.fronts[i].enemy_power = enemy;
         let enemy_controller = holder(war.fronts[i].enemy);
         let regions = war.fronts[i].regions.clone();
+        let base_holders = war.fronts[i].base_holders.clone();
         let id = war.fronts[i].id.clone();
         let mut map = Handover { clock: &clock, geography: &geography, control: &mut control, log: &mut log };
-        map.line_moved(&regions, old, new, enemy_controller, &id);
+        map.line_moved(&regions, &base_holders, old, new, enemy_controller, &id);
         if war.fronts[i].enemy == Enemy::White {
             let next = (new.floor() as usize).min(regions.len() - 1);
             for &r in regions.iter().take(new.floor() as usize).chain(&regions[next..(next + 1).min(regions.len())]) {
@@ -485,7 +486,7 @@ pub fn fronts(state: FrontState) {
         if strength < 1.0 || beaten {
             war.fronts[i].active = false;
             war.fronts[i].position = 0.0;
-            map.collapse(&regions, enemy_controller, strength, &id);
+            map.collapse(&regions, &base_holders, enemy_controller, strength, &id);
         }
     }
     war.red_loss_rate = vec![red_deaths / red_total.max(1.0)];
@@ -597,8 +598,17 @@ impl Handover<'_> {
     }
 
     /// The regions the line crossed this week change hands; a retreating enemy gives back only
-    /// what it held (not what another has taken since, such as the Central Powers' occupation).
-    fn line_moved(&mut self, regions: &[u16], old: f64, new: f64, enemy: Controller, id: &str) {
+    /// what it held (not what another has taken since, such as the Central Powers' occupation),
+    /// and its base to whoever held it before the front opened (`base_holders`).
+    fn line_moved(
+        &mut self,
+        regions: &[u16],
+        base_holders: &[Controller],
+        old: f64,
+        new: f64,
+        enemy: Controller,
+        id: &str,
+    ) {
         for (k, &r) in regions.iter().enumerate() {
             let held_before = (k as f64) < old.floor();
             let held_now = (k as f64) < new.floor();
@@ -606,21 +616,27 @@ impl Handover<'_> {
             if held_now && !held_before {
                 self.to(r, enemy, id);
             } else if held_before && !held_now && holder == enemy {
-                self.to(r, Controller::Soviet, id);
+                self.to(r, returns_to(base_holders, k), id);
             }
         }
     }
 
-    /// A beaten front: its regions return to the Soviets.
-    fn collapse(&mut self, regions: &[u16], enemy: Controller, strength: f64, id: &str) {
-        for &r in regions {
+    /// A beaten front: its regions return to the Soviets, its base to whoever held it before.
+    fn collapse(&mut self, regions: &[u16], base_holders: &[Controller], enemy: Controller, strength: f64, id: &str) {
+        for (k, &r) in regions.iter().enumerate() {
             if self.control.controller[r as usize] == enemy {
-                self.to(r, Controller::Soviet, id);
+                self.to(r, returns_to(base_holders, k), id);
             }
         }
         let clock = self.clock;
         self.log.push(clock, "front_closed", "", strength, &format!("{id}: the enemy's front collapsed"));
     }
+}
+
+/// Who gets region `k` of a front back from its enemy: the base's holder before the front
+/// opened, beyond the base the Soviets.
+fn returns_to(base_holders: &[Controller], k: usize) -> Controller {
+    base_holders.get(k).copied().unwrap_or(Controller::Soviet)
 }
 
 /// Contested regions with no enemy front go to the Reds after a while.
