@@ -1015,7 +1015,7 @@ fn no_allied_aid_the_whites_are_weaker_and_lose_ground_sooner() {
     // Fronts move by whole regions, so on a given day a seed may show no difference yet: the
     // ground is compared as the mean share held over the year of the White offensives. Measured
     // on 10 paired runs at the default scale (1 December 2026): +0.14 of the population in
-    // mid-1919 (95% interval +0.08 to +0.20). On seed 2 here the weaker Whites never cross
+    // mid-1919 (95% interval +0.07 to +0.20). On seed 2 here the weaker Whites never cross
     // Ukraine (in the baseline they take it in January 1919 and lose it to the Reds in February)
     // and their line stays inside it, which keeps it contested, not Soviet, until November: so
     // the direction is asserted on nine of ten seeds.
