@@ -470,10 +470,9 @@ pub fn fronts(state: FrontState) {
         war.fronts[i].enemy_power = enemy;
         let enemy_controller = holder(war.fronts[i].enemy);
         let regions = war.fronts[i].regions.clone();
-        let base_holders = war.fronts[i].base_holders.clone();
         let id = war.fronts[i].id.clone();
         let mut map = Handover { clock: &clock, geography: &geography, control: &mut control, log: &mut log };
-        map.line_moved(&regions, &base_holders, old, new, enemy_controller, &id);
+        map.line_moved(&regions, &war.fronts[i].base_holders, old, new, enemy_controller, &id);
         if war.fronts[i].enemy == Enemy::White {
             let next = (new.floor() as usize).min(regions.len() - 1);
             for &r in regions.iter().take(new.floor() as usize).chain(&regions[next..(next + 1).min(regions.len())]) {
@@ -486,7 +485,7 @@ pub fn fronts(state: FrontState) {
         if strength < 1.0 || beaten {
             war.fronts[i].active = false;
             war.fronts[i].position = 0.0;
-            map.collapse(&regions, &base_holders, enemy_controller, strength, &id);
+            map.collapse(&regions, &war.fronts[i].base_holders, enemy_controller, strength, &id);
         }
     }
     war.red_loss_rate = vec![red_deaths / red_total.max(1.0)];
