@@ -4,7 +4,7 @@
 #
 #   benches/mesa/run.sh                 # the full run (README and docs/EPSTEIN.md figures)
 #   SEEDS=4 STEPS=200 MESA_SIZES="40" benches/mesa/run.sh   # a quick look
-#   CROSSCHECK=0 benches/mesa/run.sh    # the timing only (a few minutes of CPU)
+#   CROSSCHECK=0 benches/mesa/run.sh    # the timing only (about 25 minutes: Mesa at 600×600 is most of it)
 #
 # Environment: SEEDS (Mesa seeds per configuration, default 10; revsim runs 10 times as many),
 # STEPS (steps per cross-check run, default 300), MESA_SIZES (grids Mesa is timed on, default
@@ -57,9 +57,10 @@ for size in 40 100 200 400 600 1000; do
 done
 echo "seed,size,agents,steps,seconds,cpu_seconds" > "$OUT/mesa-timing.csv"
 for size in $MESA_SIZES; do
-    # Mesa takes about 40 s a step at 600×600 after a longer warm-up step: two steps of two seeds
-    # (one step was too noisy to say whether its cost per agent still grows there).
-    case $size in 40) steps=30 seeds="1 2 3" ;; 100) steps=5 seeds="1 2 3" ;; *) steps=2 seeds="1 2" ;; esac
+    # Mesa takes about 40 s a step at 600×600 after a longer warm-up step: two steps, of six seeds
+    # there (two seeds could not say whether its cost per agent still grows past 400×400; six
+    # showed that it falls a little), two seeds elsewhere.
+    case $size in 40) steps=30 seeds="1 2 3" ;; 100) steps=5 seeds="1 2 3" ;; 600) steps=2 seeds="1 2 3 4 5 6" ;; *) steps=2 seeds="1 2" ;; esac
     "$PY" "$HERE/mesa_epstein.py" timing mesa "$size" $steps $seeds | tail -n +2 >> "$OUT/mesa-timing.csv"
 done
 [ $status -eq 0 ] || echo "warning: the models differ on some statistic (see above)"
