@@ -174,11 +174,23 @@ fn every_seed(
     value: impl Fn(&RunOutput) -> f64,
     holds: impl Fn(f64, f64) -> bool,
 ) {
+    let (yes, shown) = paired(what, base, alt, value, holds);
+    assert_eq!(yes, base.len(), "{what}: holds on only {yes} of {} seeds: {shown}", base.len());
+}
+
+/// On how many paired seeds `holds(baseline, scenario)`, and the pairs as text (also printed).
+fn paired(
+    what: &str,
+    base: &[RunOutput],
+    alt: &[RunOutput],
+    value: impl Fn(&RunOutput) -> f64,
+    holds: impl Fn(f64, f64) -> bool,
+) -> (usize, String) {
     let pairs: Vec<(f64, f64)> = base.iter().zip(alt).map(|(b, a)| (value(b), value(a))).collect();
     let yes = pairs.iter().filter(|(b, a)| holds(*b, *a)).count();
-    let shown: Vec<String> = pairs.iter().map(|(b, a)| format!("{b:.4} → {a:.4}")).collect();
-    eprintln!("{what}: holds on {yes}/{} seeds (baseline → scenario): {}", pairs.len(), shown.join(", "));
-    assert_eq!(yes, pairs.len(), "{what}: holds on only {yes} of {} seeds: {}", pairs.len(), shown.join(", "));
+    let shown = pairs.iter().map(|(b, a)| format!("{b:.4} → {a:.4}")).collect::<Vec<_>>().join(", ");
+    eprintln!("{what}: holds on {yes}/{} seeds (baseline → scenario): {shown}", pairs.len());
+    (yes, shown)
 }
 
 /// Ten paired seeds, for effects that the fronts' path dependence reverses on a seed now and then.
@@ -205,11 +217,8 @@ fn nine_of_ten(
 ) {
     let resolved = load(name);
     let alt = parallel(TEN_SEEDS.len(), 2, |k| run_until(&resolved, TEN_SEEDS[k], SCALE, stop));
-    let pairs: Vec<(f64, f64)> = baseline_ten().iter().zip(&alt).map(|(b, a)| (value(b), value(a))).collect();
-    let yes = pairs.iter().filter(|(b, a)| holds(*b, *a)).count();
-    let shown: Vec<String> = pairs.iter().map(|(b, a)| format!("{b:.4} → {a:.4}")).collect();
-    eprintln!("{what}: holds on {yes}/10 seeds (baseline → scenario): {}", shown.join(", "));
-    assert!(yes >= 9, "{what}: holds on only {yes} of 10 seeds: {}", shown.join(", "));
+    let (yes, shown) = paired(what, baseline_ten(), &alt, value, holds);
+    assert!(yes >= 9, "{what}: holds on only {yes} of 10 seeds: {shown}");
 }
 
 fn lower(b: f64, a: f64) -> bool {
