@@ -411,6 +411,9 @@ pub struct War {
     /// furthest advance, logged once they have lost half of it).
     pub white_peak: f64,
     pub white_peak_date: Option<crate::date::Date>,
+    /// The Reds' field army on each front, as a share before normalisation: it follows each
+    /// front's threat with a lag (`war.redeploy`), and a new front starts with none.
+    pub red_share: Vec<f64>,
 }
 
 /// Food and the urban economy.

@@ -403,6 +403,7 @@ fn war(s: &Scenario) -> War {
         white_loss_rate: vec![0.0; s.fronts.len()],
         white_threat: vec![0.0; s.regions.len()],
         red_defeat: vec![0.0; s.fronts.len()],
+        red_share: vec![0.0; s.fronts.len()],
         ..Default::default()
     }
 }

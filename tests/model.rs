@@ -138,11 +138,14 @@ fn without_the_treaty_nothing_is_ceded_and_the_left_srs_stay() {
     assert!(first(base, "legion_revolt").is_some());
 }
 
-/// The baseline with the 1921 ice break-up moved, and the garrison made to rise on
-/// 1 March 1921 (whatever it did before), so the test is about the ice and the assault. The run
-/// stops once the fortress's fate is settled (stormed or holding: no other state follows), since
-/// only that is read.
-fn forced_rising(breakup: &str, seed: u64) -> RunOutput {
+/// The baseline with the 1921 ice break-up moved, and the garrison made to rise at the end of
+/// the week of 1 March 1921 (whatever it did before), so the test is about the ice and the
+/// assault. The run stops once the fortress's fate is settled (stormed or holding: no other
+/// state follows), since only that is read. Returns the run and the day the garrison was made
+/// to rise: what the test reads is logged after it (a rising of the garrison's own may have been
+/// stormed in that very week: since 1 December 2026 it rises on 23 February on seed 2 and is
+/// stormed on 2 March).
+fn forced_rising(breakup: &str, seed: u64) -> (RunOutput, revsim::date::Date) {
     let resolved = with(&[
         Change::SetEnvironment(EnvironmentChange {
             gulf_of_finland_ice_breakup: Some(breakup.parse().unwrap()),
@@ -151,26 +154,26 @@ fn forced_rising(breakup: &str, seed: u64) -> RunOutput {
         Change::SetParameter("kronstadt.assault_success".into(), 1.0),
     ]);
     let rising: revsim::date::Date = "1921-03-01".parse().unwrap();
-    let mut forced = false;
+    let mut forced = None;
     let out = simulate_until(&resolved, seed, TEST_SCALE, |world| {
         let (tick, date) = {
             let clock = world.resource::<Clock>();
             (clock.tick, clock.date)
         };
-        if date >= rising && !forced {
+        if date >= rising && forced.is_none() {
             world.resource_mut::<Kronstadt>().state = KronstadtState::Mutiny { since: tick };
-            forced = true;
+            forced = Some(date);
         }
-        forced && matches!(world.resource::<Kronstadt>().state, KronstadtState::Suppressed | KronstadtState::Holds)
+        forced.is_some()
+            && matches!(world.resource::<Kronstadt>().state, KronstadtState::Suppressed | KronstadtState::Holds)
     })
     .unwrap();
-    assert!(forced);
-    out
+    (out, forced.expect("the run reached March 1921"))
 }
 
-/// The first event of a kind on or after 1 March 1921.
-fn after_rising(out: &RunOutput, kind: &str) -> bool {
-    out.events.iter().any(|e| e.kind == kind && e.date.to_string().as_str() >= "1921-03-01")
+/// Whether an event of this kind was logged after the day the garrison was made to rise.
+fn after_rising((out, forced): &(RunOutput, revsim::date::Date), kind: &str) -> bool {
+    out.events.iter().any(|e| e.kind == kind && e.date > *forced)
 }
 
 #[test]

@@ -631,6 +631,70 @@ fn the_don_rising_is_an_outcome_of_discontent_under_soviet_rule() {
 }
 
 #[test]
+fn the_whites_do_not_take_ukraine_from_the_germans_and_the_reds_redeploy_with_a_lag() {
+    // While the Central Powers held Ukraine (to November 1918) the southern Whites stayed on
+    // the Don and in the Kuban; Denikin took Ukraine in 1919. Before 1 December 2026 the southern
+    // front took it from the Germans in September-October 1918 on every seed.
+    let base = baseline();
+    for b in base {
+        let from_germans =
+            b.events.iter().find(|e| e.kind == "region_control_changed" && e.detail.contains("central_powers → white"));
+        assert!(from_germans.is_none(), "seed {}: {from_germans:?}", b.seed);
+    }
+    // They still take it once the Germans are gone, on most seeds (on the others the Reds beat
+    // the southern front first: seed 2 here, 1 December 2026), so the check above is not
+    // passed by a southern front that never advances.
+    let took = base
+        .iter()
+        .filter(|b| {
+            b.events.iter().any(|e| {
+                e.kind == "region_control_changed"
+                    && e.region == "ukraine"
+                    && e.detail.contains("→ white")
+                    && e.date > date("1918-11-11")
+            })
+        })
+        .count();
+    assert!(took >= 3, "the Whites took Ukraine after the Germans left on only {took} of 5 seeds");
+    // The Reds' divisions follow the threat with a lag (`war.redeploy` 0.15 a week). Moved at
+    // once, they beat the Whites sooner: the last White front is gone earlier on every seed
+    // (measured 1 December 2026 over 20 runs: median 8 September 1920 at once, 27 October with
+    // the lag; Wrangel's evacuation, 14 November).
+    let mut instant = load("baseline");
+    instant.scenario.params.as_mut().expect("params").war.redeploy = 1.0;
+    let alt = run_all(&instant, Stop::Logged("whites_defeated", date("1918-05-01")));
+    let defeated = |o: &RunOutput| {
+        first(o, "whites_defeated", "").map_or(f64::INFINITY, |d| d.days_since(date("1918-05-01")) as f64)
+    };
+    every_seed("the Reds redeploy at once: the day the last White front is gone", base, &alt, defeated, lower);
+}
+
+#[test]
+fn the_left_srs_rise_when_the_soviets_own_villages_rise_not_ukraine_against_the_occupiers() {
+    // The rule waits for ten district uprisings in Soviet-held regions (`Uprisings(soviet, 10)`).
+    // Counting every uprising (`uprisings_active`), Ukraine's risings against the German
+    // occupation in April 1918 fired it on 24 April on every seed; the Left SRs rose on 6 July
+    // 1918, after the food detachments had set the Soviets' own villages alight.
+    let base = baseline();
+    for b in base {
+        let rose = first(b, "party_rising", "left_sr").unwrap_or_else(|| panic!("seed {}: no Left SR rising", b.seed));
+        eprintln!("seed {}: the Left SRs rise on {rose}", b.seed);
+        assert!(between(rose, "1918-06-01", "1918-08-31"), "seed {}: the Left SRs rise on {rose}", b.seed);
+    }
+    let mut all_uprisings = load("baseline");
+    let rule = all_uprisings.scenario.rules.iter_mut().find(|r| r.id == "left_sr_rising").expect("the rule");
+    for c in rule.when.iter_mut() {
+        if matches!(c, Condition::Uprisings(..)) {
+            *c = Condition::Above("uprisings_active".into(), 10.0);
+        }
+    }
+    for o in run_all(&all_uprisings, Stop::Logged("party_rising", date("1918-05-31"))) {
+        let rose = first(&o, "party_rising", "left_sr").unwrap_or_else(|| panic!("seed {}: no rising", o.seed));
+        assert!(rose < date("1918-06-01"), "seed {}: counting Ukraine's risings, the Left SRs rise on {rose}", o.seed);
+    }
+}
+
+#[test]
 fn an_enemy_thrown_back_gives_its_base_to_its_former_holder_not_to_the_soviets() {
     // Yudenich rises from the Baltic, which Estonia and Latvia held after Germany's collapse.
     // When his line falls back into his base, or his front collapses, the Baltic returns to them:
@@ -826,23 +890,23 @@ fn the_towns_food_moves_smoothly_never_pinned_at_full_or_empty() {
 }
 
 #[test]
-fn no_grain_monopoly_fewer_uprisings_less_famine_and_fuller_cities() {
+fn no_grain_monopoly_less_famine_cheaper_grain_and_fuller_cities() {
     let base = baseline();
     let alt = no_grain_monopoly();
     same_before(base, alt, "1918-05-09");
-    // With markets (20 paired runs at scale 5000, seed 1917): 92 fewer uprisings by the end of
-    // 1918 (95% interval 76-108); 0.64 M fewer famine deaths by mid-1921 (0.60-0.68 M);
-    // Petrograd larger by 0.19 M at the end of 1919; the free price 5.0 against 8.6 times the
-    // fixed one in June 1919. Each holds on every seed here. Fewer uprisings by mid-1921 (138
-    // fewer then) no longer holds since sown seed stopped being kept back (1 December 2026, 10
-    // paired runs at the default scale: +36 by mid-1921, 95% interval +3 to +68, the Moscow
-    // region rising in April-May 1920 and 1921): a disagreement with the sources, written in
-    // the scenario file, not asserted here.
-    for (what, date, metric) in [
-        ("end of 1918", "1918-12-31", "uprisings_cum"),
-        ("mid-1921", "1921-07-01", "famine_deaths_cum"),
-        ("June 1919", "1919-06-01", "free_fixed_price_ratio"),
-    ] {
+    // With markets (20 paired runs at scale 5000, seed 1917): 0.64 M fewer famine deaths by
+    // mid-1921 (0.60-0.68 M); Petrograd larger by 0.19 M at the end of 1919; the free price 5.0
+    // against 8.6 times the fixed one in June 1919. Each holds on every seed here.
+    // Fewer uprisings, which the sources expect, is not asserted: by mid-1921 it stopped holding
+    // when sown seed stopped being kept back (10 paired runs at the default scale: +36, 95%
+    // interval +3 to +68, the Moscow region rising in April-May 1920 and 1921), and by the end of
+    // 1918 when the southern Whites stopped taking Ukraine from the Germans (1 December 2026:
+    // 3 of 5 seeds). The 1918 effect had come from outside Soviet territory: counting only the
+    // uprisings begun in regions the Soviets held, the monopoly changes nothing in 1918 (29 or
+    // 30 on each seed, both ways). Disagreements with the sources, written in the scenario file.
+    for (what, date, metric) in
+        [("mid-1921", "1921-07-01", "famine_deaths_cum"), ("June 1919", "1919-06-01", "free_fixed_price_ratio")]
+    {
         every_seed(&format!("no_grain_monopoly: {metric}, {what}"), base, alt, |o| at(o, metric, date), lower);
     }
     every_seed(
@@ -971,11 +1035,14 @@ fn military_democracy_kept_more_soldiers_act_on_their_grievances() {
     let alt = runs("military_democracy_kept", on("1920-12-31"));
     // Elected officers and committees: soldiers turn grievance into action as civilians do and
     // fight with less discipline, so the Reds hold less of the country and more districts rise.
+    // Measured as the mean share from January 1919 to June 1920: by mid-1920 the baseline holds
+    // nearly everything on some seeds (0.969 on seed 2 since 1 December 2026), and so does the
+    // scenario, so the share on that one day no longer tells them apart on every seed.
     every_seed(
-        "military_democracy_kept: territory_soviet_share, mid-1920",
+        "military_democracy_kept: territory_soviet_share, mean Jan 1919-Jun 1920",
         base,
         &alt,
-        |o| at(o, "territory_soviet_share", "1920-07-01"),
+        |o| mean(o, "territory_soviet_share", "1919-01-01", "1920-07-01"),
         lower,
     );
     // Counted as districts in rising at a time over the civil war: the cumulative count by

@@ -242,6 +242,10 @@ pub struct WarParams {
     /// share in proportion to its enemy's power raised to this (1 = proportional, 2 =
     /// Lanchester's square law, concentrating on the main front).
     pub front_focus: f64,
+    /// Share of the gap between the Reds' field army on each front and the share the threat
+    /// calls for that is closed each week: divisions move between fronts by rail over weeks
+    /// (1 = at once).
+    pub redeploy: f64,
     /// Regions per week the front moves per unit of log power ratio.
     pub front_speed: f64,
     /// The same for a foreign regular army (the Central Powers, Poland) moving by rail

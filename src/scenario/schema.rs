@@ -430,6 +430,9 @@ pub enum Condition {
     /// At least this share of the region's people was active in rebellion or on strike last
     /// week: the discontent a White rising draws on.
     ActiveShare(String, f64),
+    /// At least this many district uprisings are in progress in the regions this controller
+    /// holds (the Soviets' own villages rising, not risings against an occupier elsewhere).
+    Uprisings(Controller, f64),
 }
 
 impl Condition {

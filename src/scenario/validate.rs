@@ -176,6 +176,9 @@ fn check_conditions(errors: &mut Vec<String>, what: &str, conditions: &[Conditio
                 known.region(errors, what, region);
                 check_share(errors, &format!("{what}: ActiveShare"), *share);
             }
+            Condition::Uprisings(_, n) if n.is_nan() || *n < 0.0 => {
+                errors.push(format!("{what}: Uprisings count is {n}, but must not be negative"))
+            }
             Condition::PolicyIs(p) => check_policy(errors, what, p),
             Condition::Months(a, b) if !(1..=12).contains(a) || !(1..=12).contains(b) => {
                 errors.push(format!("{what}: Months({a}, {b}) must name months 1-12"))

@@ -41,6 +41,7 @@ pub enum Check {
     Holds(String, Controller),
     FrontThrownBack(String, f64),
     ActiveShare(String, f64),
+    Uprisings(Controller, f64),
     PolicyIs(Policy),
     LeaderActive(String),
     Months(u32, u32),
@@ -64,6 +65,7 @@ impl Check {
             Condition::Holds(region, c) => Check::Holds(region.clone(), *c),
             Condition::FrontThrownBack(front, weeks) => Check::FrontThrownBack(front.clone(), *weeks),
             Condition::ActiveShare(region, share) => Check::ActiveShare(region.clone(), *share),
+            Condition::Uprisings(c, n) => Check::Uprisings(*c, *n),
             Condition::PolicyIs(p) => Check::PolicyIs(p.clone()),
             Condition::LeaderActive(id) => Check::LeaderActive(id.clone()),
             Condition::Months(a, b) => Check::Months(*a, *b),
@@ -179,6 +181,7 @@ fn check_holds(world: &World, check: &Check) -> bool {
             let (active, people) = active_people(world, &[r]);
             active >= share * people && people > 0.0
         }),
+        Check::Uprisings(c, n) => uprisings_under(world, *c) as f64 >= *n,
         Check::PolicyIs(p) => policy_holds(government, p),
         Check::LeaderActive(id) => Leaders::active(world, id),
         Check::Months(a, b) => {
@@ -234,6 +237,15 @@ fn active_people(world: &World, regions: &[usize]) -> (f64, f64) {
         }
     }
     sums
+}
+
+/// District uprisings in progress in the regions `controller` holds.
+fn uprisings_under(world: &World, controller: Controller) -> usize {
+    let geography = world.resource::<Geography>();
+    let control = world.resource::<Control>();
+    let districts = world.resource::<Districts>();
+    let held = |d: usize| control.controller[geography.district_region[d] as usize] == controller;
+    (0..districts.uprising_weeks.len()).filter(|d| districts.uprising_weeks[*d] > 0 && held(*d)).count()
 }
 
 fn front_index(world: &World, id: &str) -> Option<usize> {

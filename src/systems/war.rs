@@ -429,12 +429,7 @@ pub fn fronts(state: FrontState) {
         war.fronts[i].fortune = fortune;
         enemy_power[i] *= fortune;
     }
-    // The Reds concentrate on the main threat (a front's weight is its power raised to
-    // `war.front_focus`; 2 is Lanchester's square law), as the party named one "main front" at a
-    // time: "All to the Eastern Front" (April 1919), "Everything for the struggle against
-    // Denikin!" (July 1919).
-    let focus = |power: f64| power.max(0.0).powf(w.front_focus);
-    let focus_total: f64 = (0..nf).filter(|i| fighting[*i]).map(|i| focus(enemy_power[i])).sum();
+    let shares = red_shares(w, &enemy_power, &fighting, &mut war.red_share);
     for t in war.white_threat.iter_mut() {
         *t = 0.0;
     }
@@ -446,13 +441,12 @@ pub fn fronts(state: FrontState) {
         if !fighting[i] {
             continue;
         }
-        let share = if focus_total > 0.0 { focus(enemy_power[i]) / focus_total } else { 0.0 };
-        let red_power = red_field * share;
+        let red_power = red_field * shares[i];
         let enemy = enemy_power[i];
         let delta = front_movement(&params, war.fronts[i].enemy, enemy, red_power);
         let len = war.fronts[i].regions.len() as f64;
         let old = war.fronts[i].position;
-        let new = (old + delta).clamp(0.0, len);
+        let new = (old + delta).clamp(0.0, occupied_limit(&war.fronts[i], &control).unwrap_or(len));
         let ratio = enemy.max(1.0) / red_power.max(1.0);
         let red_losses = w.attrition * red_power * ratio.min(3.0) / (red_morale * red_supply).max(0.1);
         let enemy_people = white[i] * w.white_combat_share + war.fronts[i].external * w.external_quality;
@@ -495,6 +489,51 @@ pub fn fronts(state: FrontState) {
         &mut Handover { clock: &clock, geography: &geography, control: &mut control, log: &mut log },
     );
     white_progress(&clock, &geography, &districts, &control, &mut war, &mut log);
+}
+
+/// How the Reds share out their field army among the fronts this week. They aim at the main
+/// threat: a front's weight is its enemy's power raised to `war.front_focus` (2 is Lanchester's
+/// square law), as the party named one "main front" at a time: "All to the Eastern Front" (April
+/// 1919), "Everything for the struggle against Denikin!" (July 1919). But divisions move between
+/// fronts by rail over weeks: each week the army on a front (`red_share`, kept between weeks)
+/// closes `war.redeploy` of the gap to that aim, and a front that opens starts with none. So a
+/// White army that grows or opens a front gains ground before the Reds' reinforcements arrive,
+/// as Kolchak did in the spring of 1919 and Denikin in the summer, while the Reds' divisions were
+/// still on the other front. Returns each front's share of the field army (summing to 1 over
+/// the fronts being fought, when any has an army).
+fn red_shares(
+    w: &crate::scenario::WarParams,
+    enemy_power: &[f64],
+    fighting: &[bool],
+    red_share: &mut [f64],
+) -> Vec<f64> {
+    let weight = |i: usize| if fighting[i] { enemy_power[i].max(0.0).powf(w.front_focus) } else { 0.0 };
+    let total: f64 = (0..red_share.len()).map(weight).sum();
+    for (i, share) in red_share.iter_mut().enumerate() {
+        let aim = if total > 0.0 { weight(i) / total } else { 0.0 };
+        *share = if fighting[i] { redeploy(*share, aim, w.redeploy) } else { 0.0 };
+    }
+    let sum: f64 = red_share.iter().sum();
+    red_share.iter().map(|s| if sum > 0.0 { s / sum } else { 0.0 }).collect()
+}
+
+/// One week of moving troops: `rate` of the gap between where they are and where they should be.
+pub fn redeploy(share: f64, aim: f64, rate: f64) -> f64 {
+    share + rate.clamp(0.0, 1.0) * (aim - share)
+}
+
+/// How far a White front may advance: not into the regions the Central Powers occupy. The
+/// Don Army took German arms and kept to the Don, and the Volunteer Army to the Kuban, while the
+/// Germans held Ukraine; the Hetman's Ukraine fell to the Directory and the Reds after the
+/// Germans left (December 1918, 004 L1046-1047), Denikin took it in the summer of 1919.
+fn occupied_limit(front: &Front, control: &Control) -> Option<f64> {
+    if front.enemy != Enemy::White {
+        return None;
+    }
+    let from = front.position.floor() as usize;
+    (from..front.regions.len())
+        .find(|k| control.controller[front.regions[*k] as usize] == Controller::CentralPowers)
+        .map(|k| k as f64)
 }
 
 /// Who holds the regions an enemy takes.
@@ -717,6 +756,35 @@ mod tests {
         assert!(a.iter().all(|f| *f > 0.0) && a.windows(2).any(|w| w[0] != w[1]));
         params.war.battle_spread = 0.0;
         assert!(fortunes(&params, 7, 30, 6).iter().all(|f| *f == 1.0), "no spread, no luck");
+    }
+
+    #[test]
+    fn the_reds_move_troops_toward_the_main_threat_a_share_of_the_gap_each_week() {
+        assert!((redeploy(0.2, 0.6, 0.25) - 0.3).abs() < 1e-12, "a quarter of the gap of 0.4");
+        assert_eq!(redeploy(0.2, 0.6, 1.0), 0.6, "rate 1: at once");
+        assert_eq!(redeploy(0.2, 0.6, 0.0), 0.2, "rate 0: never");
+        let mut params = crate::testing::params();
+        params.war.redeploy = 0.2;
+        params.war.front_focus = 2.0;
+        // Two fronts fought since long ago, all troops on the first; a third opens.
+        let mut held = vec![1.0, 0.0, 0.0];
+        let fighting = [true, true, true];
+        let power = [100.0, 100.0, 200.0];
+        let first = red_shares(&params.war, &power, &fighting, &mut held);
+        assert!((first.iter().sum::<f64>() - 1.0).abs() < 1e-12, "the shares sum to one: {first:?}");
+        assert!(first[2] < 4.0 / 6.0 && first[2] > 0.0, "the new front gets some, not its due: {first:?}");
+        assert!(first[0] > first[1], "the troops are still where they were: {first:?}");
+        for _ in 0..60 {
+            red_shares(&params.war, &power, &fighting, &mut held);
+        }
+        let settled = red_shares(&params.war, &power, &fighting, &mut held);
+        for (got, due) in settled.iter().zip([1.0 / 6.0, 1.0 / 6.0, 4.0 / 6.0]) {
+            assert!((got - due).abs() < 1e-6, "after a year each front has its due (square law): {settled:?}");
+        }
+        // A front no longer fought frees its troops at once.
+        let after = red_shares(&params.war, &power, &[true, true, false], &mut held);
+        assert_eq!(after[2], 0.0);
+        assert!((after[0] + after[1] - 1.0).abs() < 1e-12);
     }
 
     #[test]
