@@ -10,30 +10,11 @@
 
 use revsim::model::{Clock, Control, Districts, Geography, War};
 use revsim::scenario::Controller;
-use std::path::Path;
+
+mod trace;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let Some(path) = args.get(1) else {
-        eprintln!("usage: front_trace SCENARIO [SEED] [UNTIL] [EVERY]");
-        std::process::exit(2);
-    };
-    let resolved = revsim::scenario::load(Path::new(path)).unwrap_or_else(|e| {
-        eprintln!("{path}: {e}");
-        std::process::exit(2)
-    });
-    let arg = |i: usize, default: &str| args.get(i).cloned().unwrap_or_else(|| default.to_string());
-    let seed: u64 = arg(2, "1").parse().expect("SEED is a number");
-    let until: revsim::date::Date = arg(3, "1920-12-31").parse().expect("UNTIL is a date, YYYY-MM-DD");
-    let every: u32 = arg(4, "4").parse::<u32>().expect("EVERY is a number of weeks").max(1);
-    revsim::run::simulate_until(&resolved, seed, 1000, |world| {
-        let clock = world.resource::<Clock>().clone();
-        if clock.tick.is_multiple_of(every) {
-            println!("{}", line(world, &clock));
-        }
-        clock.date >= until
-    })
-    .expect("the run succeeds");
+    trace::run("front_trace", "1920-12-31", line);
 }
 
 fn line(world: &bevy_ecs::world::World, clock: &Clock) -> String {
@@ -58,5 +39,5 @@ fn line(world: &bevy_ecs::world::World, clock: &Clock) -> String {
         .filter(|d| control.controller[geography.district_region[*d] as usize] == Controller::White)
         .map(|d| districts.population[d])
         .sum();
-    line + &format!(" held:{:.1}M", held / 1e6)
+    line + &format!(" held:{:.1}M", held.max(0.0) / 1e6)
 }

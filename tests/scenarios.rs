@@ -705,7 +705,9 @@ fn the_left_srs_rise_when_the_soviets_own_villages_rise_not_ukraine_against_the_
     // The rule waits for ten district uprisings in Soviet-held regions (`Uprisings(soviet, 10)`).
     // Counting every uprising (`uprisings_active`), Ukraine's risings against the German
     // occupation in April 1918 fired it on 24 April on every seed; the Left SRs rose on 6 July
-    // 1918, after the food detachments had set the Soviets' own villages alight.
+    // 1918. In the model the ten are mostly Turkestan's famine rising of July 1918, not villages
+    // rising against the food detachments, which the model's Soviet villages barely do in 1918
+    // (docs/MODEL.md, "What the model's 1918 uprisings are").
     let base = baseline();
     for b in base {
         let rose = first(b, "party_rising", "left_sr").unwrap_or_else(|| panic!("seed {}: no Left SR rising", b.seed));
